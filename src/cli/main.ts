@@ -1,0 +1,29 @@
+/**
+ * The `splade` command line: parses arguments with commander, runs one command, maps errors to exit codes.
+ * Each command lives in commands/<name>.ts and registers itself on the program here.
+ */
+import { Command, CommanderError } from "commander";
+import { exitCodeFor, messageFor } from "./exit-codes.js";
+// command imports (one line each)
+
+export function buildProgram(): Command {
+  const program = new Command("splade")
+    .description("Learned sparse retrieval (SPLADE): encode, index, search, evaluate and train.")
+    .version("0.1.0")
+    .showHelpAfterError()
+    .exitOverride();
+  // command registrations (one line each)
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    process.stderr.write(messageFor(error) + "\n");
+    return exitCodeFor(error);
+  }
+}
