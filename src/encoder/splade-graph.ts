@@ -1,0 +1,42 @@
+/**
+ * Assembles the inference graph of a SPLADE model from its checkpoint: the masked-LM encoder (model/) with
+ * the checkpoint's tensors as initializers, followed by SPLADE pooling, serialized to ONNX bytes.
+ *
+ * Graph inputs:  input_ids int64 [B, T], attention_mask int64 [B, T].
+ * Graph outputs: "splade" float32 [B, V]; with `hiddenStates`, also "last_hidden_state" float32 [B, T, C].
+ */
+import { GraphBuilder } from "../graph/builder.js";
+import { serializeModel } from "../graph/onnx-proto.js";
+import type { TransformerConfig } from "../model/config.js";
+import { initializerParams, type ModelContext } from "../model/context.js";
+import { MS_DOMAIN } from "../model/layers.js";
+import { buildMaskedLm } from "../model/mlm.js";
+import { spladePooling, type SpladePoolingOptions } from "../model/splade-pooling.js";
+import type { CheckpointWeights } from "../model/weights.js";
+import { int8MatMulKernel } from "./quantize.js";
+
+export interface SpladeGraphOptions {
+  pooling: SpladePoolingOptions;
+  /** "fused" (default): onnxruntime contrib kernels; "plain": standard ONNX ops only. */
+  kernels?: "plain" | "fused";
+  /** Int8 dynamic quantization of every Linear (weights per output column, activations per tensor). */
+  quantize?: "int8";
+  /** Also output the encoder's last hidden state (for parity checks). */
+  hiddenStates?: boolean;
+}
+
+export const OUTPUT_SPLADE = "splade";
+export const OUTPUT_HIDDEN = "last_hidden_state";
+
+export function buildSpladeGraph(cfg: TransformerConfig, weights: CheckpointWeights, options: SpladeGraphOptions): Uint8Array {
+  const g = new GraphBuilder(`splade-${cfg.kind}`);
+  const load = (key: string, shape: number[]) => weights.get(key, shape);
+  const ctx: ModelContext = { g, param: initializerParams(g, load), kernels: options.kernels ?? "fused" };
+  if (options.quantize === "int8") ctx.matmul = int8MatMulKernel(g, load);
+  const inputIds = g.input("input_ids", "int64", ["batch", "tokens"]);
+  const mask = g.input("attention_mask", "int64", ["batch", "tokens"]);
+  const out = buildMaskedLm(ctx, cfg, inputIds, mask);
+  g.output(spladePooling(ctx, cfg, out, mask, options.pooling), OUTPUT_SPLADE, "float32", ["batch", cfg.vocabSize]);
+  if (options.hiddenStates) g.output(out.lastHidden, OUTPUT_HIDDEN, "float32", ["batch", "tokens", cfg.hidden]);
+  return serializeModel(g.ir, { domains: { [MS_DOMAIN]: 1 } });
+}
