@@ -1,0 +1,29 @@
+/**
+ * Defaults of the retrieval half, in one place, each with its source.
+ */
+export const INDEX_DEFAULTS = {
+  /**
+   * Documents per block of the block-max structure. Mallia, Suel & Tonellotto, "Faster Learned Sparse
+   * Retrieval with Block-Max Pruning" (SIGIR 2024) find 32–64 best on MS MARCO; bench/search.ts measured
+   * 64 against 32 and 128 here (BENCHMARKS.md, Search). Must be a power of two ≤ 256 (doc offsets are u8).
+   */
+  blockSize: 64,
+  /** Stored impact type: float32 (exact weights) unless u8 quantization is asked for. */
+  impact: "f32" as "f32" | "u8",
+  /**
+   * A segment is flushed once it holds this many postings (2^27 ≈ 134M, about 1.1M SPLADE documents of 120
+   * non-zeros): bounds build memory and keeps every section far below the 4 GiB typed-array limit.
+   */
+  maxSegmentPostings: 2 ** 27,
+  /** Results per query: BEIR and MS MARCO report @10. */
+  k: 10,
+} as const;
+
+/** Lucene/Anserini BM25 defaults: Anserini SearchCollection `-bm25.k1 0.9 -bm25.b 0.4`. */
+export const BM25_DEFAULTS = { k1: 0.9, b: 0.4 } as const;
+
+/** Reciprocal-rank fusion constant: Cormack, Clarke & Büttcher (SIGIR 2009), k = 60. */
+export const RRF_DEFAULTS = { k: 60 } as const;
+
+/** Term ids must be below this (2^24): build uses dense per-term counters. BERT's vocabulary is 30,522. */
+export const MAX_TERM_ID_EXCLUSIVE = 2 ** 24;
