@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { exitCodeFor, messageFor } from "./exit-codes.js";
 // command imports (one line each)
+import { registerEvalRun } from "./commands/eval-run.js";
 
 export function buildProgram(): Command {
   const program = new Command("splade")
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // command registrations (one line each)
+  registerEvalRun(program);
   return program;
 }
 
