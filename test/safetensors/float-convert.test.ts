@@ -10,6 +10,14 @@ function f32Bits(x: Float32Array): number[] {
   return [...new Uint32Array(x.buffer, x.byteOffset, x.length)];
 }
 
+/** Converts each case's bit pattern and checks the value exactly (Object.is: -0 differs from 0). */
+function assertWidens(convert: (src: Uint16Array) => Float32Array, cases: Array<[number, number]>): void {
+  const out = convert(Uint16Array.from(cases.map(([bits]) => bits)));
+  cases.forEach(([bits, expected], i) => {
+    assert.ok(Object.is(out[i], expected), `0x${bits.toString(16)} → ${out[i]}, expected ${expected}`);
+  });
+}
+
 test("f16 → f32: hand-computed values", () => {
   const cases: Array<[number, number]> = [
     [0x0000, 0],
@@ -25,8 +33,7 @@ test("f16 → f32: hand-computed values", () => {
     [0x7c00, Infinity],
     [0xfc00, -Infinity],
   ];
-  const out = f16ToF32(Uint16Array.from(cases.map(([h]) => h)));
-  cases.forEach(([h, expected], i) => assert.ok(Object.is(out[i], expected), `0x${h.toString(16)} → ${out[i]}, expected ${expected}`));
+  assertWidens(f16ToF32, cases);
 });
 
 test("f16 → f32: NaNs keep sign and payload", () => {
@@ -66,8 +73,7 @@ test("bf16 → f32: hand-computed values", () => {
     [0x7f80, Infinity],
     [0xff80, -Infinity],
   ];
-  const out = bf16ToF32(Uint16Array.from(cases.map(([h]) => h)));
-  cases.forEach(([h, expected], i) => assert.ok(Object.is(out[i], expected), `0x${h.toString(16)} → ${out[i]}, expected ${expected}`));
+  assertWidens(bf16ToF32, cases);
   const nans = bf16ToF32(Uint16Array.of(0x7fc0, 0xffc1));
   assert.deepEqual(f32Bits(nans), [0x7fc00000, 0xffc10000]);
 });
