@@ -7,6 +7,9 @@
  * search contract, equal to brute force). With "st" conventions that order is used as is; with "trec" the
  * retrieved lists are re-ordered as trec_eval would re-order a run file of them (see ranking.ts), so the
  * numbers equal trec_eval's on the run we would write. Depth k is the largest cut-off of any metric.
+ * Only documents scoring > 0 are retrieved (one sharing no active dimension with the query is not a hit, as in
+ * Lucene/Anserini); upstream's dense torch.topk would pad short lists with zero-score documents in an
+ * unspecified order, which no metric should depend on.
  * Dimensions: Q evaluated queries, N corpus documents, K depth, V vocabulary.
  */
 import type { SparseVector } from "../sparse/vector.js";
@@ -24,7 +27,7 @@ export interface SearchHit {
   readonly score: number;
 }
 
-/** Exact top-k search over a fixed corpus: per query, hits by score descending, ties by corpus order. */
+/** Exact top-k search over a fixed corpus: per query, hits scoring > 0 by score descending, ties by corpus order. */
 export type TopKSearch = (queries: readonly SparseVector[], k: number) => ReadonlyArray<ReadonlyArray<SearchHit>>;
 
 export interface EncodedDataset {

@@ -47,10 +47,10 @@ test("random vectors: metrics equal those of an independent brute-force ranking"
   );
   const dataset = { name: "random", queryIds, queryVectors, corpusIds, corpusVectors, qrels };
   const result = evaluateEncoded(dataset, bruteForceSearch(corpusVectors), { conventions: "st", cutoffs: RUN_CUTOFFS, vocabSize: vocab });
-  // Independent ranking: score every document, sort by (score desc, corpus position), keep all.
+  // Independent ranking: score every document, keep scores > 0, sort by (score desc, corpus position).
   const rankings = new Map(
     queryVectors.map((query, q) => {
-      const order = corpusVectors.map((doc, i) => ({ i, s: dot(query, doc) })).sort((x, y) => y.s - x.s || x.i - y.i);
+      const order = corpusVectors.map((doc, i) => ({ i, s: dot(query, doc) })).filter((o) => o.s > 0).sort((x, y) => y.s - x.s || x.i - y.i);
       return [queryIds[q], order.map((o) => corpusIds[o.i])];
     }),
   );

@@ -1,4 +1,5 @@
-// The slow oracle: score every document by the dot product and sort (score descending, then corpus order).
+// The slow oracle: score every document by the dot product, keep those scoring > 0 (a document sharing no
+// active dimension with the query is not retrieved, as in the index), sort by score descending, then corpus order.
 import type { SparseVector } from "../../../src/sparse/vector.js";
 import type { SearchHit } from "../../../src/eval/encoded-evaluation.js";
 
@@ -19,6 +20,7 @@ export function bruteForceSearch(corpus: readonly SparseVector[]) {
     queries.map((query) =>
       corpus
         .map((doc, index) => ({ doc: index, score: dot(query, doc) }))
+        .filter((hit) => hit.score > 0)
         .sort((a, b) => b.score - a.score || a.doc - b.doc)
         .slice(0, k),
     );
