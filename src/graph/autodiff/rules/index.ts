@@ -27,7 +27,7 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
 };
 
 export const NON_DIFFERENTIABLE: ReadonlySet<string> = new Set([
-  "Shape", "Size", "ArgMax", "ArgMin", "NonZero", "Range", "ConstantOfShape", "OneHot",
+  "Shape", "Size", "EyeLike", "ArgMax", "ArgMin", "NonZero", "Range", "ConstantOfShape", "OneHot",
   "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Not", "And", "Or", "Xor",
   "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "BitShift", "Mod",
   "Sign", "Floor", "Ceil", "Round", "IsNaN", "IsInf", "RandomUniformLike", "RandomNormalLike",

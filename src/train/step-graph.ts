@@ -1,0 +1,147 @@
+/**
+ * One training step as ONE onnxruntime graph: the forward pass of every column (query, positive, negatives)
+ * through the same parameters, SpladeLoss, the backward pass (autodiff), gradient clipping and AdamW. The
+ * parameters and Adam moments are graph inputs and the updated ones graph outputs, so a step is one
+ * `session.run` and no per-element JavaScript work happens on weights.
+ *
+ * Inputs   input_ids/{c}, attention_mask/{c}  int64 [B, T_c]   c = 0 query, 1 positive, 2… negatives
+ *          labels float32 [B, k] (margin-mse), lambda_document, lambda_query, lr, step_size,
+ *          bias_correction2_sqrt, grad_scale (1 / accumulation steps) float32 scalars, dropout_seed int64
+ *          {param}, m/{param}, v/{param}; grad_acc/{param} with `accumulated`
+ * Outputs  loss, base_loss, document_regularizer_loss, query_regularizer_loss, and
+ *          mode "update":     grad_norm (before clipping), param_out/{p}, m_out/{p}, v_out/{p}
+ *                             (+ grad_clipped/{p} with exposeGradients)
+ *          mode "accumulate": grad_acc_out/{p} = grad_acc/{p} (or 0) + grad_scale · ∇p
+ * Gradient accumulation (HF semantics: each micro-batch's loss is divided by the number of micro-batches):
+ * the first micro-batches run "accumulate", the last runs "update" with `accumulated`.
+ *
+ * Shapes: B batch, T_c tokens of column c, V vocabulary, k negatives.
+ */
+import { GraphBuilder, type V } from "../graph/builder.js";
+import type { GraphIR } from "../graph/ir.js";
+import { differentiate } from "../graph/autodiff/index.js";
+import type { TransformerConfig } from "../model/config.js";
+import type { ModelContext, ParamSource } from "../model/context.js";
+import { buildMaskedLm } from "../model/mlm.js";
+import { spladePooling, type SpladePoolingOptions } from "../model/splade-pooling.js";
+import { SpladeError } from "../util/errors.js";
+import { hashDropout } from "./dropout.js";
+import { dropKeyBiases, keyBiasNames } from "./key-bias.js";
+import { LOSS_PART_NAMES, spladeLoss, type SpladeLossConfig } from "./losses/splade-loss.js";
+import { adamwUpdate, type AdamWOptions } from "./optimizer/adamw.js";
+import { clipGradNorm } from "./optimizer/clip.js";
+
+export interface ParamInfo {
+  /** Checkpoint key (also the graph input name). */
+  name: string;
+  shape: number[];
+  /** Weight decay applies (HF Trainer: not to biases and LayerNorm weights). */
+  decay: boolean;
+}
+
+export interface StepGraphOptions {
+  config: TransformerConfig;
+  pooling: SpladePoolingOptions;
+  loss: SpladeLossConfig;
+  optimizer: AdamWOptions & { maxGradNorm: number };
+  /** Columns per row: 2 + number of hard negatives. */
+  columns: number;
+  mode: "update" | "accumulate";
+  /** Whether a gradient accumulator is an input (every micro-batch but the first of an accumulation). */
+  accumulated: boolean;
+  /** Training-mode dropout with the config's probabilities. */
+  dropout: boolean;
+  /** Also output the clipped gradients (tests). */
+  exposeGradients?: boolean;
+}
+
+export interface StepGraph {
+  ir: GraphIR;
+  params: ParamInfo[];
+}
+
+export const COLUMN_INPUTS = { ids: (c: number) => `input_ids/${c}`, mask: (c: number) => `attention_mask/${c}` };
+export const SCALAR_INPUTS = ["lambda_document", "lambda_query", "lr", "step_size", "bias_correction2_sqrt", "grad_scale"] as const;
+export const STEP_OUTPUTS = { loss: "loss", gradNorm: "grad_norm", parts: LOSS_PART_NAMES } as const;
+export const STATE_NAMES = {
+  m: (p: string) => `m/${p}`,
+  v: (p: string) => `v/${p}`,
+  acc: (p: string) => `grad_acc/${p}`,
+  paramOut: (p: string) => `param_out/${p}`,
+  mOut: (p: string) => `m_out/${p}`,
+  vOut: (p: string) => `v_out/${p}`,
+  accOut: (p: string) => `grad_acc_out/${p}`,
+  gradClipped: (p: string) => `grad_clipped/${p}`,
+};
+
+/** A ParamSource that declares each checkpoint key once as a float32 graph input and records it. */
+function inputParams(g: GraphBuilder, params: ParamInfo[]): ParamSource {
+  const seen = new Map<string, V>();
+  return (key, shape) => {
+    let v = seen.get(key);
+    if (v === undefined) {
+      v = g.input(key, "float32", shape);
+      seen.set(key, v);
+      params.push({ name: key, shape: [...shape], decay: true });
+    }
+    return v;
+  };
+}
+
+/** HF get_decay_parameter_names: no decay for biases and for the weights of LayerNorm modules. */
+function markDecay(ir: GraphIR, params: ParamInfo[]): void {
+  const layerNormParams = new Set<string>();
+  for (const n of ir.nodes) if (n.op === "LayerNormalization") n.inputs.slice(1).forEach((i) => layerNormParams.add(i));
+  for (const p of params) p.decay = !p.name.endsWith("bias") && !layerNormParams.has(p.name);
+}
+
+export function buildStepGraph(o: StepGraphOptions): StepGraph {
+  const g = new GraphBuilder(`splade-train-${o.mode}`);
+  const params: ParamInfo[] = [];
+  const param = inputParams(g, params);
+  const seed = g.input("dropout_seed", "int64", []);
+  const scalars = Object.fromEntries(SCALAR_INPUTS.map((n) => [n, g.input(n, "float32", [])])) as Record<(typeof SCALAR_INPUTS)[number], V>;
+
+  const embeddings: V[] = [];
+  for (let c = 0; c < o.columns; c++) {
+    const ids = g.input(COLUMN_INPUTS.ids(c), "int64", [`batch`, `tokens_${c}`]);
+    const mask = g.input(COLUMN_INPUTS.mask(c), "int64", [`batch`, `tokens_${c}`]);
+    const ctx: ModelContext = { g, param, kernels: "plain" };
+    if (o.dropout) ctx.dropout = hashDropout(g, seed, c);
+    const out = buildMaskedLm(ctx, o.config, ids, mask);
+    embeddings.push(spladePooling(ctx, o.config, out, mask, o.pooling)); // [B, V]
+  }
+  const labels = o.loss.base.kind === "margin-mse" ? g.input("labels", "float32", ["batch", o.columns - 2]) : undefined;
+  const { loss, parts } = spladeLoss(g, o.loss, { columns: embeddings, lambdaDocument: scalars.lambda_document, lambdaQuery: scalars.lambda_query, labels });
+  g.output(loss, STEP_OUTPUTS.loss, "float32", []);
+  for (const name of LOSS_PART_NAMES) g.output(parts[name], name, "float32", []);
+  markDecay(g.ir, params);
+  const keyBiases = keyBiasNames(o.config);
+  if (dropKeyBiases(g.ir, keyBiases) !== keyBiases.length * o.columns) {
+    throw new SpladeError("UNSUPPORTED", `training graph: expected one key-bias Add per layer and column (${keyBiases.join(", ")})`);
+  }
+
+  const scaled = g.mul(loss, scalars.grad_scale);
+  const { gradients, context } = differentiate(g.ir, { loss: scaled.name, wrt: params.map((p) => p.name) });
+  const b = context.b; // appends after the backward nodes, with names that cannot clash
+  let grads = params.map((p) => ({ name: gradients.get(p.name)! }) as V);
+  if (o.accumulated) grads = params.map((p, i) => b.add(b.input(STATE_NAMES.acc(p.name), "float32", p.shape), grads[i]));
+
+  if (o.mode === "accumulate") {
+    params.forEach((p, i) => b.output(grads[i], STATE_NAMES.accOut(p.name), "float32", p.shape));
+    return { ir: g.ir, params };
+  }
+  const { norm, clipped } = clipGradNorm(b, grads, o.optimizer.maxGradNorm);
+  b.output(norm, STEP_OUTPUTS.gradNorm, "float32", []);
+  const adamScalars = { lr: scalars.lr, stepSize: scalars.step_size, biasCorrection2Sqrt: scalars.bias_correction2_sqrt };
+  params.forEach((p, i) => {
+    const m = b.input(STATE_NAMES.m(p.name), "float32", p.shape);
+    const v = b.input(STATE_NAMES.v(p.name), "float32", p.shape);
+    const next = adamwUpdate(b, o.optimizer, adamScalars, { param: { name: p.name }, grad: clipped[i], m, v, decay: p.decay });
+    b.output(next.param, STATE_NAMES.paramOut(p.name), "float32", p.shape);
+    b.output(next.m, STATE_NAMES.mOut(p.name), "float32", p.shape);
+    b.output(next.v, STATE_NAMES.vOut(p.name), "float32", p.shape);
+    if (o.exposeGradients) b.output(clipped[i], STATE_NAMES.gradClipped(p.name), "float32", p.shape);
+  });
+  return { ir: g.ir, params };
+}
