@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { exitCodeFor, messageFor } from "./exit-codes.js";
 // command imports (one line each)
 import { registerEvalRun } from "./commands/eval-run.js";
+import { registerEval } from "./commands/eval.js";
 
 export function buildProgram(): Command {
   const program = new Command("splade")
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride();
   // command registrations (one line each)
   registerEvalRun(program);
+  registerEval(program);
   return program;
 }
 

@@ -1,0 +1,21 @@
+/**
+ * `--model` of `splade eval` → an EvaluationModel: "bm25" (BM25 over BERT WordPiece tokens,
+ * bm25-evaluation-model.ts) or a SPLADE model given as a local folder or a Hub id.
+ */
+import type { HubOptions } from "../hub/index.js";
+import { SpladeError } from "../util/errors.js";
+import { bm25EvaluationModel, type Bm25ModelOptions } from "./bm25-evaluation-model.js";
+import type { EvaluationModel } from "./evaluate.js";
+
+export interface OpenEvaluationModelOptions {
+  readonly hub?: HubOptions;
+  readonly bm25?: Bm25ModelOptions;
+}
+
+export async function openEvaluationModel(spec: string, options: OpenEvaluationModelOptions = {}): Promise<EvaluationModel> {
+  if (spec.toLowerCase() === "bm25") return bm25EvaluationModel(options.bm25);
+  throw new SpladeError(
+    "UNSUPPORTED",
+    `model "${spec}": evaluating SPLADE models needs the SPLADE encoder, which is not wired into evaluation yet; use --model bm25`,
+  );
+}
