@@ -104,6 +104,24 @@ export class GradContext {
     return this.dynamicUnbroadcast(g, xName);
   }
 
+  /**
+   * For batched MatMul: sums g (shaped batch(y) + x's last two dims) over the batch axes x was broadcast
+   * along, comparing only the batch dims of x and y.
+   */
+  unbroadcastBatch(g: V, xName: string, yName: string): V {
+    const sx = this.staticShape(xName);
+    const sy = this.staticShape(yName);
+    const plan = sx === null || sy === null ? null : staticUnbroadcastPlan(sx.slice(0, -2), sy.slice(0, -2));
+    if (plan === "same") return g;
+    if (plan !== null) {
+      let out = g;
+      if (plan.leading.length > 0) out = this.b.reduceSum(out, plan.leading, false);
+      if (plan.kept.length > 0) out = this.b.reduceSum(out, plan.kept, true);
+      return out;
+    }
+    return this.dynamicUnbroadcast(g, xName);
+  }
+
   private dynamicUnbroadcast(g: V, xName: string): V {
     const b = this.b;
     const sg = b.shape(g); // [rank_y]

@@ -27,13 +27,17 @@ const BROADCAST = new Set(["Add", "Sum", "Sub", "Mul", "Div", "Pow", "Max", "Min
 const COMPARISON = new Set(["Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual"]);
 const REDUCE = new Set(["ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceSumSquare", "ReduceProd", "ReduceL2"]);
 
-/** Broadcasts two dims (numpy rules); null when the result cannot be decided statically. */
+/**
+ * Broadcasts two dims (numpy rules); null when the result cannot be decided statically. A known dim other
+ * than 1 wins over an unknown one: the unknown is either 1 or equal to it (anything else is invalid).
+ */
 function broadcastDim(a: SDim, b: SDim): SDim {
   if (a === 1) return b;
   if (b === 1) return a;
   if (a !== null && a === b) return a;
-  if (typeof a === "number" && typeof b === "number") return null; // incompatible; the runtime will say so
-  return null;
+  if (a === null) return b;
+  if (b === null) return a;
+  return null; // two different known dims: invalid, or two symbols that must be equal at run time
 }
 
 export function broadcastShapes(shapes: SShape[]): SShape {
@@ -154,9 +158,10 @@ export class ShapeInfo {
       out(0, [ins[0].shape === null ? null : ins[0].shape.length], "int64");
     } else if (op === "Size") {
       out(0, [], "int64");
-    } else if (op === "Slice" || op === "Expand") {
-      const s = ins[0].shape;
-      const r = op === "Expand" ? this.get(node.inputs[1]).shape?.[0] : s?.length;
+    } else if (op === "Slice") {
+      out(0, this.sliceShape(ins[0].shape, node), ins[0].dtype);
+    } else if (op === "Expand") {
+      const r = this.get(node.inputs[1]).shape?.[0];
       out(0, typeof r === "number" ? Array.from({ length: r }, () => null) : null, ins[0].dtype);
     } else if (op === "Range") {
       out(0, [null], ins[0].dtype);
@@ -205,6 +210,30 @@ export class ShapeInfo {
     let k = 0;
     for (let i = 0; i < rank; i++) outShape.push(norm.includes(i) ? 1 : s[k++]);
     return outShape;
+  }
+
+  /** Unsliced axes keep their dim; a sliced axis is computed when its dim and bounds are constants. */
+  private sliceShape(s: SShape, node: Node): SShape {
+    if (s === null) return null;
+    const [, startsName, endsName, axesName, stepsName] = node.inputs;
+    const starts = this.constInts(startsName);
+    const ends = this.constInts(endsName);
+    const axes = axesName ? this.constInts(axesName) : starts?.map((_, i) => i) ?? null;
+    const steps = stepsName ? this.constInts(stepsName) : null;
+    if (axes === null) return s.map(() => null);
+    const out = s.slice();
+    axes.forEach((raw, k) => {
+      const axis = normAxis(raw, s.length);
+      const dim = s[axis];
+      const step = steps?.[k] ?? 1;
+      if (typeof dim !== "number" || starts === null || ends === null || step !== 1) {
+        out[axis] = null;
+        return;
+      }
+      const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
+      out[axis] = Math.max(0, clamp(ends[k]) - clamp(starts[k]));
+    });
+    return out;
   }
 
   private reduceShape(node: Node, s: SShape): SShape {

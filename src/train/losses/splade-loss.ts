@@ -58,10 +58,10 @@ export function spladeLoss(g: GraphBuilder, config: SpladeLossConfig, inputs: Sp
   const stacked = docRows.length === 1 ? docRows[0] : g.concat(docRows, 0); // [N, V]
   const docFlops = flopsRegularizer(g, stacked, { threshold: config.documentRegularizerThreshold });
   const documentPart = g.mul(docFlops, inputs.lambdaDocument);
-  let queryPart: V = g.constScalar(0);
-  if (!config.useDocumentRegularizerOnly && config.queryRegularizerWeight !== null) {
-    queryPart = g.mul(flopsRegularizer(g, query, { threshold: config.queryRegularizerThreshold }), inputs.lambdaQuery);
-  }
+  const queryPart =
+    !config.useDocumentRegularizerOnly && config.queryRegularizerWeight !== null
+      ? g.mul(flopsRegularizer(g, query, { threshold: config.queryRegularizerThreshold }), inputs.lambdaQuery)
+      : g.constScalar(0);
   const loss = g.add(g.add(base, documentPart), queryPart);
   return { loss, parts: { base_loss: base, document_regularizer_loss: documentPart, query_regularizer_loss: queryPart } };
 }

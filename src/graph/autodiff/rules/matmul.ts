@@ -39,7 +39,7 @@ const matmul: GradRule = (ctx, node, [g], needs) => {
   let dB: V | null = null;
   if (needs[0]) {
     const bt = b.transpose(ctx.v(bName), swapLast(rb));
-    dA = ctx.unbroadcast(b.matmul(g!, bt), aName, y);
+    dA = ctx.unbroadcastBatch(b.matmul(g!, bt), aName, y);
   }
   if (needs[1]) {
     if (rb === 2 && ra > 2) {
@@ -48,7 +48,7 @@ const matmul: GradRule = (ctx, node, [g], needs) => {
       dB = b.gemm(a2, g2, null, { transA: true }); // [K, N]
     } else {
       const at = b.transpose(ctx.v(aName), swapLast(ra));
-      dB = ctx.unbroadcast(b.matmul(at, g!), bName, y);
+      dB = ctx.unbroadcastBatch(b.matmul(at, g!), bName, y);
     }
   }
   return [dA, dB];

@@ -1,0 +1,85 @@
+/**
+ * The model a training run starts from: a sentence-transformers SparseEncoder folder (modules.json,
+ * 1_SpladePooling/, sentence_bert_config.json, …) or a plain Hugging Face *ForMaskedLM folder (config.json,
+ * model.safetensors, tokenizer files), as upstream accepts both (the seed run started from
+ * distilbert/distilbert-base-uncased). A plain folder gets upstream's SparseEncoder defaults: SpladePooling
+ * max + relu, max_seq_length = min(max_position_embeddings, tokenizer model_max_length).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { readTransformerConfig, type TransformerConfig } from "../model/config.js";
+import type { SpladePoolingOptions } from "../model/splade-pooling.js";
+import { CheckpointWeights } from "../model/weights.js";
+import { BertTokenizer } from "../tokenizer/index.js";
+import { SpladeError } from "../util/errors.js";
+
+export const SPLADE_POOLING_TYPE = "sentence_transformers.sparse_encoder.models.SpladePooling";
+
+export interface TrainingModelSource {
+  dir: string;
+  config: TransformerConfig;
+  weights: CheckpointWeights;
+  tokenizer: BertTokenizer;
+  pooling: SpladePoolingOptions;
+  maxSeqLength: number;
+  /** Whether the folder already is a sentence-transformers SparseEncoder. */
+  isSparseEncoder: boolean;
+}
+
+function readJson(path: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  } catch (cause) {
+    throw new SpladeError("INVALID_FILE", `${path}: not valid JSON (${(cause as Error).message})`, { path, cause });
+  }
+}
+
+function poolingFolder(dir: string): string | null {
+  const modulesPath = join(dir, "modules.json");
+  if (!existsSync(modulesPath)) return null;
+  const modules = readJson(modulesPath) as unknown;
+  if (!Array.isArray(modules)) throw new SpladeError("INVALID_FILE", `${modulesPath}: expected a list of modules`, { path: modulesPath });
+  const pooling = modules.find((m) => (m as { type?: string }).type === SPLADE_POOLING_TYPE) as { path?: string } | undefined;
+  if (!pooling) throw new SpladeError("UNSUPPORTED", `${modulesPath}: no SpladePooling module (only MLMTransformer + SpladePooling models are trained)`, { path: modulesPath });
+  return join(dir, pooling.path ?? "1_SpladePooling");
+}
+
+function readPooling(folder: string): SpladePoolingOptions {
+  const path = join(folder, "config.json");
+  const json = readJson(path);
+  const pooling = json.pooling_strategy ?? "max";
+  const activation = json.activation_function ?? "relu";
+  if ((pooling !== "max" && pooling !== "sum") || (activation !== "relu" && activation !== "log1p_relu")) {
+    throw new SpladeError("UNSUPPORTED", `${path}: pooling_strategy ${JSON.stringify(pooling)} / activation_function ${JSON.stringify(activation)} is not supported`, { path });
+  }
+  return { pooling, activation };
+}
+
+function defaultMaxSeqLength(dir: string, config: TransformerConfig): number {
+  const tokenizerConfig = join(dir, "tokenizer_config.json");
+  const modelMax = existsSync(tokenizerConfig) ? readJson(tokenizerConfig).model_max_length : undefined;
+  return typeof modelMax === "number" && modelMax > 0 ? Math.min(modelMax, config.maxPositions) : config.maxPositions;
+}
+
+export function loadTrainingModel(dir: string, options: { maxSeqLength?: number } = {}): TrainingModelSource {
+  if (!existsSync(join(dir, "config.json"))) throw new SpladeError("FILE_NOT_FOUND", `${dir}: no config.json (not a model folder)`, { path: dir });
+  const weightsPath = join(dir, "model.safetensors");
+  if (!existsSync(weightsPath)) throw new SpladeError("FILE_NOT_FOUND", `${dir}: no model.safetensors (only safetensors checkpoints are read)`, { path: weightsPath });
+  const config = readTransformerConfig(join(dir, "config.json"));
+  const folder = poolingFolder(dir);
+  const sbertConfig = join(dir, "sentence_bert_config.json");
+  const configured = existsSync(sbertConfig) ? readJson(sbertConfig).max_seq_length : undefined;
+  const maxSeqLength = options.maxSeqLength ?? (typeof configured === "number" ? configured : defaultMaxSeqLength(dir, config));
+  if (!Number.isInteger(maxSeqLength) || maxSeqLength < 3 || maxSeqLength > config.maxPositions) {
+    throw new SpladeError("INVALID_ARGUMENT", `max_seq_length ${maxSeqLength} must be an integer in [3, ${config.maxPositions}] (max_position_embeddings)`);
+  }
+  return {
+    dir,
+    config,
+    weights: CheckpointWeights.open(weightsPath),
+    tokenizer: BertTokenizer.fromModelDir(dir),
+    pooling: folder ? readPooling(folder) : { pooling: "max", activation: "relu" },
+    maxSeqLength,
+    isSparseEncoder: folder !== null,
+  };
+}
