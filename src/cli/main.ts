@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { exitCodeFor, messageFor } from "./exit-codes.js";
 // command imports (one line each)
+import { registerTrain } from "./commands/train.js";
 import { registerEvalRun } from "./commands/eval-run.js";
 import { registerEval } from "./commands/eval.js";
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // command registrations (one line each)
+  registerTrain(program);
   registerEvalRun(program);
   registerEval(program);
   return program;
