@@ -11,12 +11,17 @@
  *   sentence_bert_config.json            max_seq_length used in training, do_lower_case false
  * Files are staged in `dir` by the caller (see atomic-dir.ts), never written piecemeal into a live folder.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TensorToWrite } from "../../safetensors/index.js";
 import { writeSafetensors } from "../../safetensors/index.js";
 import { SpladeError } from "../../util/errors.js";
 import type { TrainingModelSource } from "../model-source.js";
+
+/** Copies a file's bytes (not its mode: shared sources may be read-only). */
+function copyFile(from: string, to: string): void {
+  writeFileSync(to, readFileSync(from));
+}
 
 export const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"];
 
@@ -61,19 +66,19 @@ export interface ModelFolderOptions {
 export function writeModelFolder(dir: string, o: ModelFolderOptions): void {
   const { source } = o;
   mkdirSync(dir, { recursive: true });
-  copyFileSync(join(source.dir, "config.json"), join(dir, "config.json"));
+  copyFile(join(source.dir, "config.json"), join(dir, "config.json"));
   writeSafetensors(join(dir, "model.safetensors"), modelTensors(source, o.params), { format: "pt" });
-  for (const f of TOKENIZER_FILES) if (existsSync(join(source.dir, f))) copyFileSync(join(source.dir, f), join(dir, f));
+  for (const f of TOKENIZER_FILES) if (existsSync(join(source.dir, f))) copyFile(join(source.dir, f), join(dir, f));
   writeFileSync(join(dir, "sentence_bert_config.json"), json({ max_seq_length: source.maxSeqLength, do_lower_case: false }));
   if (source.isSparseEncoder) {
     for (const f of ["modules.json", "config_sentence_transformers.json"]) {
-      if (existsSync(join(source.dir, f))) copyFileSync(join(source.dir, f), join(dir, f));
+      if (existsSync(join(source.dir, f))) copyFile(join(source.dir, f), join(dir, f));
     }
     const modules = JSON.parse(readFileSync(join(source.dir, "modules.json"), "utf8")) as Array<{ path: string }>;
     for (const m of modules) {
       if (!m.path) continue;
       mkdirSync(join(dir, m.path), { recursive: true });
-      copyFileSync(join(source.dir, m.path, "config.json"), join(dir, m.path, "config.json"));
+      copyFile(join(source.dir, m.path, "config.json"), join(dir, m.path, "config.json"));
     }
     return;
   }

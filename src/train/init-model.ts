@@ -1,0 +1,121 @@
+/**
+ * A randomly initialised masked-LM folder (Hugging Face layout: config.json, model.safetensors, tokenizer
+ * files) to train SPLADE from scratch — e.g. the 1-layer, 32-dim DistilBERT of the SciFact recipe with the
+ * bert-base-uncased vocabulary. Initialisation follows transformers `_init_weights` (DistilBERT and BERT):
+ * Linear and Embedding weights ~ N(0, initializer_range = 0.02), the padding token's embedding row 0,
+ * biases 0, LayerNorm weight 1 and bias 0; the decoder is tied to the word embeddings (not stored, as
+ * DistilBertForMaskedLM saves it). Draws come from the seeded Rng in parameter order, so a seed fixes the
+ * weights. Only F32 is written.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { GraphBuilder } from "../graph/builder.js";
+import { normalizeConfig, type TransformerConfig } from "../model/config.js";
+import type { ModelContext, ParamSource } from "../model/context.js";
+import { buildMaskedLm } from "../model/mlm.js";
+import { spladePooling } from "../model/splade-pooling.js";
+import { writeSafetensors, type TensorToWrite } from "../safetensors/index.js";
+import { SpladeError, check } from "../util/errors.js";
+import { Rng } from "../util/rng.js";
+
+/** Copies a file's bytes (not its mode: shared sources may be read-only). */
+function copyFile(from: string, to: string): void {
+  writeFileSync(to, readFileSync(from));
+}
+
+export interface InitModelOptions {
+  architecture: "distilbert" | "bert";
+  layers: number;
+  /** Hidden size C. */
+  dim: number;
+  heads: number;
+  /** Feed-forward size F (default 4·dim, as both architectures' defaults). */
+  ffn?: number;
+  maxPositions: number;
+  /** A vocab.txt (WordPiece, one token per line, line number = id). */
+  vocab: string;
+  /** A tokenizer.json matching the vocabulary, copied when given. */
+  tokenizerJson?: string;
+  seed: number;
+  /** transformers initializer_range (0.02). */
+  initializerRange?: number;
+}
+
+/** config.json content of the requested architecture (transformers' field names and defaults). */
+export function initConfigJson(o: InitModelOptions, vocabSize: number): Record<string, unknown> {
+  const ffn = o.ffn ?? 4 * o.dim;
+  const range = o.initializerRange ?? 0.02;
+  if (o.architecture === "distilbert") {
+    return {
+      architectures: ["DistilBertForMaskedLM"], model_type: "distilbert", vocab_size: vocabSize, dim: o.dim, hidden_dim: ffn,
+      n_layers: o.layers, n_heads: o.heads, max_position_embeddings: o.maxPositions, sinusoidal_pos_embds: false, activation: "gelu",
+      dropout: 0.1, attention_dropout: 0.1, pad_token_id: 0, initializer_range: range, qa_dropout: 0.1, seq_classif_dropout: 0.2,
+      tie_weights_: true, torch_dtype: "float32",
+    };
+  }
+  return {
+    architectures: ["BertForMaskedLM"], model_type: "bert", vocab_size: vocabSize, hidden_size: o.dim, intermediate_size: ffn,
+    num_hidden_layers: o.layers, num_attention_heads: o.heads, max_position_embeddings: o.maxPositions, type_vocab_size: 2,
+    hidden_act: "gelu", hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1, layer_norm_eps: 1e-12, pad_token_id: 0,
+    initializer_range: range, position_embedding_type: "absolute", torch_dtype: "float32",
+  };
+}
+
+/** Parameter keys and shapes the model graph asks for, in the order it asks. */
+export function modelParamShapes(config: TransformerConfig): Array<[string, number[]]> {
+  const shapes = new Map<string, number[]>();
+  const g = new GraphBuilder("probe");
+  const param: ParamSource = (key, shape) => {
+    if (!shapes.has(key)) shapes.set(key, [...shape]);
+    return { name: key };
+  };
+  const ids = g.input("input_ids", "int64", ["batch", "tokens"]);
+  const ctx: ModelContext = { g, param, kernels: "plain" };
+  spladePooling(ctx, config, buildMaskedLm(ctx, config, ids, ids), ids, { pooling: "max", activation: "relu" });
+  return [...shapes];
+}
+
+function initialValue(key: string, shape: number[], config: TransformerConfig, range: number, rng: Rng): Float32Array {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n);
+  const isNorm = /(LayerNorm|layer_norm)\.(weight|bias)$/.test(key);
+  if (isNorm) return key.endsWith("weight") ? out.fill(1) : out;
+  if (key.endsWith("bias")) return out;
+  for (let i = 0; i < n; i++) out[i] = range * rng.normal();
+  if (key.endsWith("word_embeddings.weight")) out.fill(0, config.padTokenId * shape[1], (config.padTokenId + 1) * shape[1]);
+  return out;
+}
+
+/** Number of tokens in a vocab.txt (one per line; a final newline does not add one). */
+export function vocabFileSize(path: string): number {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new SpladeError("FILE_NOT_FOUND", `${path}: cannot read the vocabulary`, { path, cause });
+  }
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines.length;
+}
+
+/** Writes the folder; returns the normalized config. */
+export function initModelFolder(dir: string, o: InitModelOptions): TransformerConfig {
+  check(o.dim % o.heads === 0, `dim ${o.dim} must be a multiple of heads ${o.heads}`);
+  const vocabSize = vocabFileSize(o.vocab);
+  const json = initConfigJson(o, vocabSize);
+  const config = normalizeConfig(json, join(dir, "config.json"));
+  const rng = new Rng(o.seed);
+  const range = o.initializerRange ?? 0.02;
+  const tensors: TensorToWrite[] = modelParamShapes(config).map(([name, shape]) => ({ name, dtype: "F32", shape, data: initialValue(name, shape, config, range, rng) }));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "config.json"), JSON.stringify(json, null, 2) + "\n");
+  writeSafetensors(join(dir, "model.safetensors"), tensors, { format: "pt" });
+  copyFile(o.vocab, join(dir, "vocab.txt"));
+  if (o.tokenizerJson) copyFile(o.tokenizerJson, join(dir, "tokenizer.json"));
+  const special = { cls_token: "[CLS]", sep_token: "[SEP]", pad_token: "[PAD]", unk_token: "[UNK]", mask_token: "[MASK]" };
+  const tokenizerClass = o.architecture === "distilbert" ? "DistilBertTokenizer" : "BertTokenizer";
+  writeFileSync(join(dir, "tokenizer_config.json"), JSON.stringify({ do_lower_case: true, model_max_length: o.maxPositions, ...special, tokenize_chinese_chars: true, strip_accents: null, tokenizer_class: tokenizerClass }, null, 2) + "\n");
+  writeFileSync(join(dir, "special_tokens_map.json"), JSON.stringify(special, null, 2) + "\n");
+  return config;
+}
