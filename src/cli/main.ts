@@ -5,6 +5,8 @@
 import { Command, CommanderError } from "commander";
 import { exitCodeFor, messageFor } from "./exit-codes.js";
 // command imports (one line each)
+import { registerMineNegatives } from "./commands/mine-negatives.js";
+import { registerInitModel } from "./commands/init-model.js";
 import { registerTrain } from "./commands/train.js";
 import { registerEvalRun } from "./commands/eval-run.js";
 import { registerEval } from "./commands/eval.js";
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // command registrations (one line each)
+  registerMineNegatives(program);
+  registerInitModel(program);
   registerTrain(program);
   registerEvalRun(program);
   registerEval(program);
