@@ -2,21 +2,21 @@
  * BM25 over BERT WordPiece tokens as an EvaluationModel (evaluate.ts): the baseline of Anserini's BEIR
  * "flat-wp" runs (bert-base-uncased WordPiece analyzer, Lucene BM25 k1 = 0.9, b = 0.4; see
  * index/defaults.ts BM25_DEFAULTS). Vectors are term counts (documents: tf; queries: query term counts);
- * the exact search builds a BM25 segment of the index over the corpus (impacts with Lucene's quantized
- * document lengths, index/bm25.ts) and weighs each query term by count·idf from the corpus' document
- * frequencies, as Anserini's bag-of-words query does. So sparsity statistics describe token counts.
+ * the exact search (exact-search.ts `bm25Search`) builds a BM25 segment of the index over the corpus
+ * (impacts with Lucene's quantized document lengths, index/bm25.ts) and weighs each query term by count·idf
+ * from the corpus' document frequencies, as Anserini's bag-of-words query does. So sparsity statistics
+ * describe token counts.
  * `maxActiveDims` does not apply to BM25 and is refused rather than ignored.
  */
 import { fileURLToPath } from "node:url";
 import { BertTokenizer } from "../tokenizer/index.js";
 import type { SparseVector } from "../sparse/vector.js";
-import { SegmentBuilder } from "../index/segment-builder.js";
-import { searchSegments } from "../index/search.js";
-import { bm25AvgDocLength, bm25QueryWeight, type Bm25Parameters } from "../index/bm25.js";
-import { BM25_DEFAULTS, INDEX_DEFAULTS } from "../index/defaults.js";
+import type { Bm25Parameters } from "../index/bm25.js";
+import { BM25_DEFAULTS } from "../index/defaults.js";
 import type { TopKSearch } from "../eval/encoded-evaluation.js";
 import { SpladeError } from "../util/errors.js";
 import type { EncodeTextsOptions, EvaluationModel } from "./evaluate.js";
+import { bm25Search } from "./exact-search.js";
 
 /** The bert-base-uncased vocabulary shipped with the package (assets/, a copy of shared/vocab). */
 export const DEFAULT_BM25_VOCAB = fileURLToPath(new URL("../../assets/bert-base-uncased-vocab.txt", import.meta.url));
@@ -48,29 +48,6 @@ export function bm25EvaluationModel(options: Bm25ModelOptions = {}): EvaluationM
     }
     return out;
   };
-  const exactSearch = (corpus: readonly SparseVector[]): TopKSearch => {
-    const builder = new SegmentBuilder({
-      blockSize: INDEX_DEFAULTS.blockSize,
-      superblockSize: INDEX_DEFAULTS.superblockSize,
-      impact: "f32",
-      weighting: { kind: "bm25", ...parameters },
-      reorder: "none", // ordinals stay corpus order, the tie-break order
-    });
-    const docFreq = new Map<number, number>();
-    corpus.forEach((vector, i) => {
-      builder.add({ id: String(i), vector });
-      for (const term of vector.indices) docFreq.set(term, (docFreq.get(term) ?? 0) + 1);
-    });
-    const live = [{ segment: builder.build({ avgDocLength: bm25AvgDocLength(builder.sumDocLength, builder.docCount) }), deleted: null, baseOrdinal: 0 }];
-    const docCount = corpus.length;
-    return (queries, k) =>
-      queries.map((query) => {
-        const weighted = {
-          indices: query.indices,
-          values: Float32Array.from(query.indices, (term, i) => bm25QueryWeight(query.values[i], docFreq.get(term) ?? 0, docCount)),
-        };
-        return searchSegments(live, weighted, { k, algorithm: "exhaustive" }).map((hit) => ({ doc: hit.ordinal, score: hit.score }));
-      });
-  };
+  const exactSearch = (corpus: readonly SparseVector[]): TopKSearch => bm25Search(corpus, parameters);
   return { vocabSize: tokenizer.vocabSize, encodeQueries: encode, encodeDocuments: encode, exactSearch };
 }

@@ -1,0 +1,50 @@
+/**
+ * The exact search evaluation retrieves with: the index's exhaustive algorithm over one in-memory segment
+ * of the corpus (float32 impacts, no document reordering, so ordinals are corpus positions and ties break
+ * by corpus order), returning hits scoring > 0 by score descending. Equal to brute-force scoring: the
+ * index's own tests hold its algorithms to its oracle, and test/eval/exact-search.test.ts holds this one.
+ * - `dotProductSearch`: SPLADE and any vectors compared by dot product;
+ * - `bm25Search`: term-count vectors; documents become Lucene BM25 impacts, each query term is weighted by
+ *   count·idf with the corpus' document frequencies (index/bm25.ts).
+ * Dimensions: N documents, K depth.
+ */
+import type { SparseVector } from "../sparse/vector.js";
+import { SegmentBuilder } from "../index/segment-builder.js";
+import { searchSegments } from "../index/search.js";
+import type { Weighting } from "../index/segment.js";
+import { bm25AvgDocLength, bm25QueryWeight, type Bm25Parameters } from "../index/bm25.js";
+import { INDEX_DEFAULTS } from "../index/defaults.js";
+import type { TopKSearch } from "../eval/encoded-evaluation.js";
+
+function buildLive(corpus: readonly SparseVector[], weighting: Weighting) {
+  const builder = new SegmentBuilder({
+    blockSize: INDEX_DEFAULTS.blockSize,
+    superblockSize: INDEX_DEFAULTS.superblockSize,
+    impact: "f32",
+    weighting,
+    reorder: "none", // ordinals stay corpus positions: the tie-break order
+  });
+  corpus.forEach((vector, i) => builder.add({ id: String(i), vector }));
+  const context = weighting.kind === "bm25" ? { avgDocLength: bm25AvgDocLength(builder.sumDocLength, builder.docCount) } : {};
+  return [{ segment: builder.build(context), deleted: null, baseOrdinal: 0 }];
+}
+
+function searchAll(live: ReturnType<typeof buildLive>, queries: readonly SparseVector[], k: number) {
+  return queries.map((query) => searchSegments(live, query, { k, algorithm: "exhaustive" }).map((hit) => ({ doc: hit.ordinal, score: hit.score })));
+}
+
+export function dotProductSearch(corpus: readonly SparseVector[]): TopKSearch {
+  const live = buildLive(corpus, { kind: "none" });
+  return (queries, k) => searchAll(live, queries, k);
+}
+
+export function bm25Search(corpus: readonly SparseVector[], parameters: Bm25Parameters): TopKSearch {
+  const live = buildLive(corpus, { kind: "bm25", ...parameters });
+  const docFreq = new Map<number, number>();
+  for (const vector of corpus) for (const term of vector.indices) docFreq.set(term, (docFreq.get(term) ?? 0) + 1);
+  const weigh = (query: SparseVector): SparseVector => ({
+    indices: query.indices,
+    values: Float32Array.from(query.indices, (term, i) => bm25QueryWeight(query.values[i], docFreq.get(term) ?? 0, corpus.length)),
+  });
+  return (queries, k) => searchAll(live, queries.map(weigh), k);
+}
