@@ -1,0 +1,81 @@
+/**
+ * `npm run bench -- train [--pairs 8] [--qlen 32] [--dlen 256] [--threads 2] [--repeat 2] [--layers 6]
+ *   [--no-baseline]`: one SPLADE training step at DistilBERT-base size (random weights) against the PyTorch
+ * baseline of the same shape in the same run (/work/shared/bench/torch_baseline.py train, via
+ * /usr/bin/python3 — `apt-get install -y python3-torch python3-numpy`).
+ *
+ * Same work on both sides: `pairs` queries of `qlen` tokens and 2·pairs documents of `dlen` tokens (one
+ * positive and one hard negative each), SpladeLoss(MNRL scale 1 + FLOPS 1e-3 / 5e-5), backward, clipping to
+ * norm 1, AdamW; no dropout (the baseline has none). Token ids uniform in [1000, 30522), all unmasked.
+ * Reported: seconds per step (best of `repeat` after one warm-up step), the ratio torch / ours, and this
+ * process's peak RSS.
+ */
+import { spawnSync } from "node:child_process";
+import { normalizeConfig } from "../src/model/config.js";
+import { adamwScalars } from "../src/train/optimizer/adamw.js";
+import { StepRunner, type TokenizedColumn } from "../src/train/step-runner.js";
+import { Rng } from "../src/util/rng.js";
+
+const BASELINE = "/work/shared/bench/torch_baseline.py";
+
+function flag(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+function column(rng: Rng, rows: number, tokens: number): TokenizedColumn {
+  const ids = BigInt64Array.from({ length: rows * tokens }, () => BigInt(1000 + rng.int(30522 - 1000)));
+  return { inputIds: ids, attentionMask: new BigInt64Array(rows * tokens).fill(1n), batchSize: rows, seqLen: tokens };
+}
+
+function torchBaseline(a: { pairs: number; qlen: number; dlen: number; threads: number; repeat: number; layers: number }): { s_per_step: number; torch: string } | null {
+  const r = spawnSync("/usr/bin/python3", [BASELINE, "train", "--pairs", String(a.pairs), "--qlen", String(a.qlen), "--dlen", String(a.dlen), "--threads", String(a.threads), "--repeat", String(a.repeat), "--layers", String(a.layers)], { encoding: "utf8" });
+  if (r.status !== 0) {
+    console.error(`baseline failed (${r.status}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+    return null;
+  }
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { s_per_step: number; torch: string };
+}
+
+export async function main(args: string[]): Promise<void> {
+  const a = { pairs: flag(args, "pairs", 8), qlen: flag(args, "qlen", 32), dlen: flag(args, "dlen", 256), threads: flag(args, "threads", 2), repeat: flag(args, "repeat", 2), layers: flag(args, "layers", 6) };
+  const config = normalizeConfig({ model_type: "distilbert", n_layers: a.layers });
+  const rng = new Rng(0);
+  const optimizer = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 };
+  const started = performance.now();
+  const runner = StepRunner.create(
+    {
+      config,
+      pooling: { pooling: "max", activation: "relu" },
+      loss: { base: { kind: "mnrl", scale: 1 }, documentRegularizerWeight: 1e-3, queryRegularizerWeight: 5e-5, useDocumentRegularizerOnly: false },
+      optimizer,
+      columns: 3,
+      dropout: false,
+    },
+    (key, shape) => {
+      const n = shape.reduce((x, y) => x * y, 1);
+      if (/(LayerNorm|layer_norm)\.weight$/.test(key)) return new Float32Array(n).fill(1);
+      return Float32Array.from({ length: n }, () => (key.endsWith("bias") ? 0 : 0.02 * rng.normal()));
+    },
+    { threads: a.threads },
+  );
+  const batch = { columns: [column(rng, a.pairs, a.qlen), column(rng, a.pairs, a.dlen), column(rng, a.pairs, a.dlen)] };
+  const times: number[] = [];
+  for (let step = 0; step <= a.repeat; step++) {
+    const t0 = performance.now();
+    await runner.update(batch, { ...adamwScalars(optimizer, step + 1, 2e-5), lambdaDocument: 1e-3, lambdaQuery: 5e-5, gradScale: 1, dropoutSeed: 0 });
+    const seconds = (performance.now() - t0) / 1000;
+    if (step === 0) console.log(`build + session + first step: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    else times.push(seconds);
+  }
+  await runner.release();
+  const ours = Math.min(...times);
+  const rssMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ mode: "train", ...a, s_per_step: Number(ours.toFixed(3)), all: times.map((t) => Number(t.toFixed(3))), peak_rss_mib: Math.round(rssMiB) }));
+  if (args.includes("--no-baseline")) return;
+  const torch = torchBaseline(a);
+  if (torch) {
+    console.log(JSON.stringify({ baseline: "torch", torch: torch.torch, s_per_step: torch.s_per_step }));
+    console.log(`speed-up vs PyTorch: ${(torch.s_per_step / ours).toFixed(2)}× (torch ${torch.s_per_step} s / ours ${ours.toFixed(3)} s per step)`);
+  }
+}
