@@ -6,8 +6,8 @@
  */
 import { GraphSession, ort } from "../graph/session.js";
 import type { TransformerConfig } from "../model/config.js";
-import type { CheckpointWeights } from "../model/weights.js";
-import type { PaddedBatch } from "./batching.js";
+import type { WeightSource } from "../model/weights.js";
+import type { TokenBatch } from "./batching.js";
 import { buildSpladeGraph, OUTPUT_HIDDEN, OUTPUT_SPLADE, type SpladeGraphOptions } from "./splade-graph.js";
 
 export interface ModelSessionOptions extends SpladeGraphOptions {
@@ -29,13 +29,13 @@ export class ModelSession {
     private readonly hiddenStates: boolean,
   ) {}
 
-  static async create(config: TransformerConfig, weights: CheckpointWeights, options: ModelSessionOptions): Promise<ModelSession> {
+  static async create(config: TransformerConfig, weights: WeightSource, options: ModelSessionOptions): Promise<ModelSession> {
     const bytes = buildSpladeGraph(config, weights, options);
     const session = await GraphSession.create(bytes, { threads: options.threads });
     return new ModelSession(config, session, options.hiddenStates ?? false);
   }
 
-  async run(batch: PaddedBatch): Promise<ModelOutputs> {
+  async run(batch: TokenBatch): Promise<ModelOutputs> {
     const dims = [batch.batchSize, batch.seqLen];
     const feeds = {
       input_ids: new ort.Tensor("int64", batch.inputIds, dims),

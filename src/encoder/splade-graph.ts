@@ -12,7 +12,7 @@ import { initializerParams, type ModelContext } from "../model/context.js";
 import { MS_DOMAIN } from "../model/layers.js";
 import { buildMaskedLm } from "../model/mlm.js";
 import { spladePooling, type SpladePoolingOptions } from "../model/splade-pooling.js";
-import type { CheckpointWeights } from "../model/weights.js";
+import type { WeightSource } from "../model/weights.js";
 import { int8MatMulKernel } from "./quantize.js";
 
 export interface SpladeGraphOptions {
@@ -28,7 +28,7 @@ export interface SpladeGraphOptions {
 export const OUTPUT_SPLADE = "splade";
 export const OUTPUT_HIDDEN = "last_hidden_state";
 
-export function buildSpladeGraph(cfg: TransformerConfig, weights: CheckpointWeights, options: SpladeGraphOptions): Uint8Array {
+export function buildSpladeGraph(cfg: TransformerConfig, weights: WeightSource, options: SpladeGraphOptions): Uint8Array {
   const g = new GraphBuilder(`splade-${cfg.kind}`);
   const load = (key: string, shape: number[]) => weights.get(key, shape);
   const ctx: ModelContext = { g, param: initializerParams(g, load), kernels: options.kernels ?? "fused" };

@@ -21,7 +21,12 @@ const BASE_PREFIXES = ["distilbert.", "bert."];
  */
 const ALIASES: Record<string, string> = { "cls.predictions.bias": "cls.predictions.decoder.bias" };
 
-export class CheckpointWeights {
+/** Weights by checkpoint key and expected shape, as float32 (a checkpoint, or random weights for benchmarks). */
+export interface WeightSource {
+  get(key: string, shape: readonly number[]): Float32Array;
+}
+
+export class CheckpointWeights implements WeightSource {
   constructor(readonly file: SafetensorsFile) {}
 
   /** Opens `model.safetensors` (the header is validated now; tensors are read on demand). */

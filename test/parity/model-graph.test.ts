@@ -8,9 +8,23 @@ import assert from "node:assert/strict";
 import { readTransformerConfig } from "../../src/model/config.js";
 import { CheckpointWeights } from "../../src/model/weights.js";
 import { ModelSession } from "../../src/encoder/model-session.js";
-import { padBatch } from "../../src/encoder/batching.js";
-import { denseRowToSparse } from "../../src/encoder/dense-to-sparse.js";
+import type { TokenBatch } from "../../src/encoder/batching.js";
+import { denseRowToSparse } from "../../src/encoder/vector-ops.js";
 import { compareDense, compareSparse, encodeGoldens, extrasGolden, modelDir, MODELS, TOLERANCE } from "./golden.js";
+
+/** Right-pads id sequences with 0 ([PAD]) into a [B, T] batch. */
+function padBatch(sequences: number[][]): TokenBatch {
+  const seqLen = Math.max(...sequences.map((s) => s.length));
+  const inputIds = new BigInt64Array(sequences.length * seqLen);
+  const attentionMask = new BigInt64Array(sequences.length * seqLen);
+  sequences.forEach((ids, b) =>
+    ids.forEach((id, t) => {
+      inputIds[b * seqLen + t] = BigInt(id);
+      attentionMask[b * seqLen + t] = 1n;
+    }),
+  );
+  return { inputIds, attentionMask, batchSize: sequences.length, seqLen };
+}
 
 const REFERENCE_BATCH = 7; // MANIFEST.md: "Texts were encoded in batches of 7 with padding to the batch maximum"
 
