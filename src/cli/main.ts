@@ -5,6 +5,9 @@
 import { Command, CommanderError } from "commander";
 import { exitCodeFor, messageFor } from "./exit-codes.js";
 // command imports (one line each)
+import { registerEncode } from "./commands/encode.js";
+import { registerTokenize } from "./commands/tokenize.js";
+import { registerInfo } from "./commands/info.js";
 import { registerMineNegatives } from "./commands/mine-negatives.js";
 import { registerInitModel } from "./commands/init-model.js";
 import { registerTrain } from "./commands/train.js";
@@ -18,6 +21,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // command registrations (one line each)
+  registerEncode(program);
+  registerTokenize(program);
+  registerInfo(program);
   registerMineNegatives(program);
   registerInitModel(program);
   registerTrain(program);

@@ -10,7 +10,6 @@
  */
 import { join } from "node:path";
 import type { HubOptions } from "../hub/index.js";
-import type { TransformerConfig } from "../model/config.js";
 import { CheckpointWeights } from "../model/weights.js";
 import type { SparseVector } from "../sparse/vector.js";
 import { BertTokenizer } from "../tokenizer/index.js";
@@ -18,6 +17,7 @@ import { check } from "../util/errors.js";
 import { lengthSortedBatches, sliceRows, type TokenBatch } from "./batching.js";
 import { DEFAULT_BATCH_SIZE, DEFAULT_KERNELS, MAX_TOKENS_PER_RUN } from "./defaults.js";
 import { resolveModelFolder } from "./load.js";
+import { modelInfo, type ModelInfo } from "./model-info.js";
 import { readModelFolder, type ModelFolder, type SimilarityName } from "./model-folder.js";
 import { ModelSession } from "./model-session.js";
 import { prepareText, resolvePrompt, type PromptChoice, type Task } from "./prompts.js";
@@ -47,25 +47,8 @@ export interface EncodeOptions extends PromptChoice {
   onProgress?: (progress: EncodeProgress) => void;
 }
 
-export interface ModelInfo {
-  path: string;
-  architecture: string;
-  kind: TransformerConfig["kind"];
-  vocabSize: number;
-  hidden: number;
-  layers: number;
-  heads: number;
-  intermediate: number;
-  maxPositions: number;
-  /** Parameters stored in model.safetensors (tensors the graph uses or not). */
-  parameters: number;
-  maxSeqLength: number;
-  doLowerCase: boolean;
-  pooling: ModelFolder["pooling"]["pooling"];
-  activation: ModelFolder["pooling"]["activation"];
-  prompts: Record<string, string>;
-  defaultPromptName: string | null;
-  similarityFnName: SimilarityName;
+/** ModelInfo plus how this instance runs. */
+export interface EncoderInfo extends ModelInfo {
   quantize: "int8" | null;
   threads: number | null;
 }
@@ -80,7 +63,7 @@ export class SparseEncoder {
     readonly tokenizer: BertTokenizer,
     private readonly session: ModelSession,
     private readonly options: FromPretrainedOptions,
-    private readonly parameterCount: number,
+    private readonly checkpoint: ModelInfo,
   ) {}
 
   /** Loads a model folder or a Hub id (downloaded into the Hugging Face cache; `offline` uses the cache only). */
@@ -92,14 +75,13 @@ export class SparseEncoder {
     const folder = readModelFolder(dir);
     const tokenizer = BertTokenizer.fromModelDir(dir);
     const weights = CheckpointWeights.open(join(dir, "model.safetensors"));
-    const parameterCount = weights.file.tensors.reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
     const session = await ModelSession.create(folder.config, weights, {
       pooling: folder.pooling,
       kernels: options.kernels ?? DEFAULT_KERNELS,
       quantize: options.quantize,
       threads: options.threads,
     });
-    return new SparseEncoder(folder, tokenizer, session, options, parameterCount);
+    return new SparseEncoder(folder, tokenizer, session, options, modelInfo(folder, weights));
   }
 
   get vocabSize(): number {
@@ -185,30 +167,8 @@ export class SparseEncoder {
     return Array.isArray(b) ? b.map((v) => intersect(a, v)) : intersect(a, b as SparseVector);
   }
 
-  info(): ModelInfo {
-    const { folder } = this;
-    const c = folder.config;
-    return {
-      path: folder.dir,
-      architecture: folder.architecture,
-      kind: c.kind,
-      vocabSize: c.vocabSize,
-      hidden: c.hidden,
-      layers: c.layers,
-      heads: c.heads,
-      intermediate: c.intermediate,
-      maxPositions: c.maxPositions,
-      parameters: this.parameterCount,
-      maxSeqLength: folder.maxSeqLength,
-      doLowerCase: folder.doLowerCase,
-      pooling: folder.pooling.pooling,
-      activation: folder.pooling.activation,
-      prompts: { ...folder.prompts },
-      defaultPromptName: folder.defaultPromptName,
-      similarityFnName: folder.similarityFnName,
-      quantize: this.options.quantize ?? null,
-      threads: this.options.threads ?? null,
-    };
+  info(): EncoderInfo {
+    return { ...this.checkpoint, prompts: { ...this.checkpoint.prompts }, quantize: this.options.quantize ?? null, threads: this.options.threads ?? null };
   }
 
   /** Frees the onnxruntime session. */

@@ -1,0 +1,66 @@
+/**
+ * Encoding a file of texts into a JSONL file of vectors, streaming: records are read in chunks, each chunk is
+ * encoded (length-sorted batches inside it) and written in input order as
+ *   {"id"?: …, "indices": [ascending token ids], "values": [weights]}
+ * through an AtomicFileWriter, so memory stays bounded by the chunk and a failed or interrupted run leaves
+ * no partial output file (the previous file, if any, stays as it was).
+ */
+import { AtomicFileWriter } from "../util/atomic-write.js";
+import type { SparseVector } from "../sparse/vector.js";
+import type { Task } from "./prompts.js";
+import type { EncodeOptions, SparseEncoder } from "./sparse-encoder.js";
+import { chunked, readTextRecords, type ReadTextRecordsOptions, type TextRecord } from "./text-records.js";
+
+/** Records per chunk: large enough for full length-sorted batches, small enough to bound memory. */
+export const DEFAULT_CHUNK_RECORDS = 1024;
+
+export interface EncodeFileOptions extends Omit<EncodeOptions, "onProgress">, ReadTextRecordsOptions {
+  /** "query" or "document" (encodeQuery / encodeDocument prompts); default: encode() with the default prompt. */
+  task?: Task;
+  chunkRecords?: number;
+  /** Records written so far. */
+  onProgress?: (written: number) => void;
+}
+
+/** Shortest decimal that reads back as the same float32 (what numpy prints), for compact output. */
+export function formatFloat32(x: number): string {
+  for (let digits = 6; digits < 9; digits++) {
+    const text = x.toPrecision(digits);
+    if (Math.fround(Number(text)) === x) return String(Number(text));
+  }
+  return String(Number(x.toPrecision(9)));
+}
+
+export function vectorLine(vector: SparseVector, id?: string | number): string {
+  const values = Array.from(vector.values, formatFloat32).join(",");
+  const idPart = id === undefined ? "" : `"id":${JSON.stringify(id)},`;
+  return `{${idPart}"indices":[${vector.indices.join(",")}],"values":[${values}]}\n`;
+}
+
+async function encodeRecords(encoder: SparseEncoder, records: TextRecord[], options: EncodeFileOptions): Promise<SparseVector[]> {
+  const texts = records.map((r) => r.text);
+  const encodeOptions: EncodeOptions = { batchSize: options.batchSize, maxActiveDims: options.maxActiveDims, prompt: options.prompt, promptName: options.promptName };
+  if (options.task === "query") return encoder.encodeQuery(texts, encodeOptions);
+  if (options.task === "document") return encoder.encodeDocument(texts, encodeOptions);
+  return encoder.encode(texts, encodeOptions);
+}
+
+/** Encodes every record of `input` into `output`; returns the number of vectors written. */
+export async function encodeFile(encoder: SparseEncoder, input: string, output: string, options: EncodeFileOptions = {}): Promise<number> {
+  const records = readTextRecords(input, options);
+  const writer = await AtomicFileWriter.open(output);
+  let written = 0;
+  try {
+    for await (const chunk of chunked(records, options.chunkRecords ?? DEFAULT_CHUNK_RECORDS)) {
+      const vectors = await encodeRecords(encoder, chunk, options);
+      await writer.write(vectors.map((v, i) => vectorLine(v, chunk[i].id)).join(""));
+      written += chunk.length;
+      options.onProgress?.(written);
+    }
+    await writer.commit();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  return written;
+}
