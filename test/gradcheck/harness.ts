@@ -10,7 +10,7 @@ import { GraphBuilder, type V } from "../../src/graph/builder.js";
 import type { DType, GraphIR } from "../../src/graph/ir.js";
 import { serializeModel } from "../../src/graph/onnx-proto.js";
 import { GraphSession, ort } from "../../src/graph/session.js";
-import { differentiate, ShapeInfo } from "../../src/graph/autodiff/index.js";
+import { differentiate, ShapeInfo, type GradContextOptions } from "../../src/graph/autodiff/index.js";
 import { Rng } from "../../src/util/rng.js";
 import { toFloat64 } from "./float64.js";
 
@@ -38,6 +38,8 @@ export interface GradcheckCase {
   rtol?: number;
   atol?: number;
   seed?: number;
+  /** Rule tuning passed to differentiate. */
+  rules?: GradContextOptions;
 }
 
 function inputData(input: CaseInput, rng: Rng): number[] {
@@ -100,7 +102,7 @@ export async function gradcheck(c: GradcheckCase): Promise<GradcheckReport> {
   const loss = g.reduceSum(g.reshape(g.mul(y, r), [-1]), [0], false);
   g.output(loss, "loss", "float32", []);
   const checked = c.inputs.filter((i) => (i.check ?? (i.dtype ?? "float32") === "float32"));
-  const { gradients } = differentiate(g.ir, { loss: "loss", wrt: checked.map((i) => i.name) });
+  const { gradients } = differentiate(g.ir, { loss: "loss", wrt: checked.map((i) => i.name), rules: c.rules });
   for (const i of checked) g.output({ name: gradients.get(i.name)! }, `grad_${i.name}`, "float32", i.shape);
   const s = await session(g.ir, precision);
   const analytic = await s.run(feeds(values));

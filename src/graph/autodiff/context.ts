@@ -35,14 +35,32 @@ export function freshPrefix(ir: GraphIR, base: string): string {
   }
 }
 
+export interface GradContextOptions {
+  /** Element budget per vocabulary chunk of the sparse max-over-tokens backward (rules/max-matmul.ts). */
+  maxMatMulChunkElements?: number;
+}
+
 export class GradContext {
   readonly b: AppendingBuilder;
   readonly shapes: ShapeInfo;
   private readonly shapeCache = new Map<string, V>();
+  private readonly producers = new Map<string, Node>();
+  /** Set by differentiate: whether a forward value depends on some wrt value. */
+  requiresGrad: (name: string) => boolean = () => false;
+  /** Set by differentiate: adds a gradient contribution to any forward value (for rules fusing two nodes). */
+  contribute: (name: string, g: V) => void = () => {
+    throw new SpladeError("INVALID_ARGUMENT", "autodiff: contribute() is only available while differentiating");
+  };
 
-  constructor(readonly ir: GraphIR, prefix: string) {
+  constructor(readonly ir: GraphIR, prefix: string, readonly options: GradContextOptions = {}) {
     this.shapes = new ShapeInfo(ir);
     this.b = new AppendingBuilder(ir, prefix);
+    for (const n of ir.nodes) for (const o of n.outputs) this.producers.set(o, n);
+  }
+
+  /** The forward node that produces `name` (undefined for inputs and initializers). */
+  producer(name: string): Node | undefined {
+    return this.producers.get(name);
   }
 
   v(name: string): V {

@@ -10,7 +10,7 @@
 import type { V } from "../builder.js";
 import type { GraphIR } from "../ir.js";
 import { SpladeError } from "../../util/errors.js";
-import { GradContext, freshPrefix } from "./context.js";
+import { GradContext, freshPrefix, type GradContextOptions } from "./context.js";
 import { GRAD_RULES, NON_DIFFERENTIABLE } from "./rules/index.js";
 
 export interface DifferentiateOptions {
@@ -20,6 +20,8 @@ export interface DifferentiateOptions {
   wrt: string[];
   /** Prefix of backward value names (default "grad/", made unique against the graph). */
   prefix?: string;
+  /** Tuning of individual rules (see GradContextOptions). */
+  rules?: GradContextOptions;
 }
 
 export interface Differentiated {
@@ -30,7 +32,7 @@ export interface Differentiated {
 }
 
 export function differentiate(ir: GraphIR, options: DifferentiateOptions): Differentiated {
-  const ctx = new GradContext(ir, freshPrefix(ir, options.prefix ?? "grad/"));
+  const ctx = new GradContext(ir, freshPrefix(ir, options.prefix ?? "grad/"), options.rules);
   const forwardNodes = ir.nodes.slice();
 
   // Values that depend on some wrt through differentiable ops.
@@ -57,6 +59,11 @@ export function differentiate(ir: GraphIR, options: DifferentiateOptions): Diffe
     const sum = ctx.b.op("Sum", list) as V;
     contributions.set(name, [sum]);
     return sum;
+  };
+
+  ctx.requiresGrad = (name) => requires.has(name);
+  ctx.contribute = (name, g) => {
+    if (requires.has(name)) add(name, g);
   };
 
   const seed = ctx.b.op("ConstantOfShape", [ctx.shapeOf(options.loss)], { value: { dtype: "float32", dims: [1], data: new Float32Array([1]) } }) as V;

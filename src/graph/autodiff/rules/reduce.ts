@@ -6,6 +6,7 @@
  *   ReduceMax (one axis, the SPLADE max over tokens): the whole gradient goes to the single arg-max — the
  *     first index among ties — as PyTorch's `max(dim)` backward does (index_select backward). It is not the
  *     `amax` convention of splitting ties evenly. dx = scatter(zeros(x), argmax(x, axis), g) along the axis.
+ *     Over the token axis of a vocabulary MatMul (SPLADE pooling) the fused sparse rule of max-matmul.ts runs.
  * Forward: GraphBuilder.reduceSum/reduceMean/reduceMax. Tests: test/gradcheck/reduce.test.ts.
  */
 import type { V } from "../../builder.js";
@@ -13,6 +14,7 @@ import type { Node } from "../../ir.js";
 import { SpladeError } from "../../../util/errors.js";
 import type { GradContext } from "../context.js";
 import type { GradRule } from "../rule.js";
+import { fusableMatMul, maxMatMulBackward } from "./max-matmul.js";
 
 interface Reduction {
   /** Reduced axes (as given, possibly negative), or "all". */
@@ -64,6 +66,11 @@ const reduceMax: GradRule = (ctx, node, [g]) => {
   const r = reduction(ctx, node);
   if (r.axes === "all" || r.axes === "none" || r.axes.length !== 1) {
     throw new SpladeError("UNSUPPORTED", `autodiff: ${node.op} '${node.name}' over several axes (only one axis is differentiated)`);
+  }
+  const mm = fusableMatMul(ctx, node, r.axes, r.keepdims);
+  if (mm) {
+    maxMatMulBackward(ctx, node, mm, g!);
+    return [null, null];
   }
   const b = ctx.b;
   const axis = r.axes[0];

@@ -1,0 +1,38 @@
+/** Finite-difference checks of the fused max-over-tokens MatMul backward (src/graph/autodiff/rules/max-matmul.ts). */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GraphBuilder } from "../../src/graph/builder.js";
+import { differentiate } from "../../src/graph/autodiff/index.js";
+import { gradcheck } from "./harness.js";
+
+test("max over tokens of features · Wᵀ (tied decoder): gradients of features and W", async () => {
+  await gradcheck({
+    inputs: [{ name: "a", shape: [2, 4, 3] }, { name: "w", shape: [7, 3] }],
+    build: (g, x) => g.reduceMax(g.matmul(x.a, g.transpose(x.w, [1, 0])), [1], false),
+  });
+});
+
+test("the same with the vocabulary in chunks and the weight used elsewhere too", async () => {
+  await gradcheck({
+    inputs: [{ name: "a", shape: [3, 5, 2] }, { name: "w", shape: [11, 2] }],
+    build: (g, x) => g.add(g.reduceMax(g.matmul(x.a, g.transpose(x.w, [1, 0])), [1], false), g.reduceSum(g.gather(x.w, g.constInt64([1, 2, 3])), [0, 1], false)),
+    rules: { maxMatMulChunkElements: 6 },
+  });
+});
+
+test("a non-transposed right operand gets its gradient as [C, V]", async () => {
+  await gradcheck({
+    inputs: [{ name: "a", shape: [2, 3, 4] }, { name: "bm", shape: [4, 5] }],
+    build: (g, x) => g.reduceMax(g.matmul(x.a, x.bm), [1], false),
+  });
+});
+
+test("the fused rule replaces the dense path (no [B, T, V] zeros in the backward)", () => {
+  const g = new GraphBuilder("t");
+  const a = g.input("a", "float32", ["B", "T", 3]);
+  const w = g.input("w", "float32", [7, 3]);
+  g.output(g.reduceSum(g.reduceMax(g.matmul(a, g.transpose(w, [1, 0])), [1], false), [0, 1], false), "y", "float32", []);
+  differentiate(g.ir, { loss: "y", wrt: ["a", "w"] });
+  assert.ok(!g.ir.nodes.some((n) => n.op === "ScatterElements"), "dense scatter of the max gradient");
+  assert.ok(!g.ir.nodes.some((n) => n.op === "Gemm"), "dense weight gradient");
+});
