@@ -16,7 +16,7 @@ import type { TrainingEvaluator } from "../train/evaluator.js";
 import { evaluateModel } from "./evaluate.js";
 import { openEvaluationModel } from "./evaluation-model.js";
 
-export type TrainingEvaluationData = { beir: string; split: string } | { nanobeir: NanoBeirName[] };
+export type TrainingEvaluationData = { beir: string; split: string; title?: boolean } | { nanobeir: NanoBeirName[] };
 
 export interface TrainingEvaluatorOptions {
   data: TrainingEvaluationData;
@@ -35,7 +35,7 @@ export function createTrainingEvaluator(o: TrainingEvaluatorOptions): TrainingEv
   let datasets: Array<() => Promise<RetrievalDataset>>;
   let primaryMetric: string;
   if ("beir" in data) {
-    datasets = [memo(() => loadBeirDataset(data.beir, { split: data.split }))];
+    datasets = [memo(() => loadBeirDataset(data.beir, { split: data.split, title: data.title ?? false }))];
     primaryMetric = `${basename(data.beir.replace(/\/+$/, ""))}_dot_ndcg@10`;
   } else {
     datasets = data.nanobeir.map((name) => memo(() => loadNanoBeirDataset(name, o.hub ?? {})));

@@ -43,7 +43,7 @@ function num(value: string): number {
 }
 
 interface TrainFlags {
-  model: string; train: string; output: string; evalBeir?: string; evalSplit: string; evalNanobeir?: string; evalBatchSize?: number;
+  model: string; train: string; output: string; evalBeir?: string; evalSplit: string; evalTitle?: boolean; evalNanobeir?: string; evalBatchSize?: number;
   epochs: number; maxSteps: number; batchSize: number; gradientAccumulationSteps: number; lr: number; warmupRatio: number; warmupSteps: number;
   lambdaDocument: number; lambdaQuery: number; regularizerWarmupRatio?: number; regularizerWarmupSteps?: number; regularizerSchedule: "quadratic" | "linear";
   loss: "mnrl" | "margin-mse"; scale: number; shuffle: boolean; dropout: "on" | "off"; seed: number; evalSteps: number; loggingSteps: number;
@@ -65,6 +65,7 @@ export function registerTrain(program: Command): void {
     .requiredOption("--output <dir>", "output folder (model, checkpoint-N/, README.md)")
     .option("--eval-beir <dir>", "evaluate on a BEIR folder every --eval-steps")
     .option("--eval-split <name>", "qrels split of --eval-beir", "dev")
+    .option("--eval-title", "BEIR documents are \"title text\" (as mined with mine-negatives --title)")
     .option("--eval-nanobeir <names>", "evaluate on NanoBEIR datasets (all, or msmarco,nfcorpus,…)")
     .option("--eval-batch-size <n>", "encoding batch size of evaluations", int(1))
     .option("--epochs <n>", "training epochs", num, d.epochs)
@@ -102,7 +103,7 @@ export function registerTrain(program: Command): void {
       const model = loadTrainingModel(dir, { maxSeqLength: f.maxSeqLength });
       const rows = readTrainingRows(f.train);
       const data: TrainingEvaluationData | undefined =
-        f.evalBeir !== undefined ? { beir: f.evalBeir, split: f.evalSplit } : f.evalNanobeir !== undefined ? { nanobeir: parseNanoBeirNames(f.evalNanobeir) } : undefined;
+        f.evalBeir !== undefined ? { beir: f.evalBeir, split: f.evalSplit, title: f.evalTitle ?? false } : f.evalNanobeir !== undefined ? { nanobeir: parseNanoBeirNames(f.evalNanobeir) } : undefined;
       const evaluator = data ? createTrainingEvaluator({ data, hub, batchSize: f.evalBatchSize }) : undefined;
       const options: TrainingOptions = {
         ...d,
