@@ -8,6 +8,13 @@ export const INDEX_DEFAULTS = {
    * 64 against 32 and 128 here (BENCHMARKS.md, Search). Must be a power of two ≤ 256 (doc offsets are u8).
    */
   blockSize: 64,
+  /**
+   * Blocks per superblock (two-level bounds; Carlson et al., SIGIR 2025). 16 blocks of 64 = 1,024 documents:
+   * the superblock pass costs 1/16 of a block pass. Power of two ≤ 256 (block offsets are u8).
+   */
+  superblockSize: 16,
+  /** Document reordering inside a segment (reorder.ts). */
+  reorder: "top-terms" as "none" | "top-terms",
   /** Stored impact type: float32 (exact weights) unless u8 quantization is asked for. */
   impact: "f32" as "f32" | "u8",
   /**

@@ -1,43 +1,37 @@
 /**
- * Exhaustive term-at-a-time scoring: every posting of every query term is added into a float64 accumulator
- * per document ([N]), then the top k are selected. Exact by construction; the baseline every pruning
- * algorithm is measured against (bench/search.ts) and tested against (test/index/algorithms.test.ts).
+ * Exhaustive term-at-a-time scoring: every posting of every query term is added, streaming through each
+ * term's contiguous postings, into a float64 accumulator per document ([N]); then every scored document is
+ * offered to the heap. Exact by construction; the baseline the pruning algorithm is measured against
+ * (bench/search.ts) and, with the brute-force oracle, tested against (test/index/algorithms.test.ts).
+ * Terms are taken in ascending order, so each document's sum runs in the order of sparse/ops.ts `dot`.
  */
 import type { TopK } from "./top-k.js";
 import { u8ValueTable } from "./segment.js";
-import { isDeleted, type LiveSegment, type SearchScratch, type SegmentQuery } from "./segment-query.js";
+import { offerDocument, type LiveSegment, type SearchScratch, type SegmentQuery } from "./segment-query.js";
 
 export function exhaustiveSearchSegment(live: LiveSegment, query: SegmentQuery, heap: TopK, scratch: SearchScratch): void {
   const seg = live.segment;
   const N = seg.docCount;
-  const acc = scratch.accumulators(N); // [N]
-  const shift = seg.blockShift;
-  const { termPairStart, pairBlock, pairPostingStart, postingDocOffset } = seg;
+  const acc = scratch.float64(0, N); // [N] by internal doc
+  const { blockShift, superblockShift, termSuperStart, superBlock, superPairStart, pairBlockOffset, pairPostingStart, postingDocOffset } = seg;
   const u8Values = seg.impactKind === "u8" ? u8ValueTable(seg.impactScale) : null;
   for (let q = 0; q < query.count; q++) {
     const ti = query.termIndex[q];
     const w = query.weight[q];
-    const lo = termPairStart[ti];
-    const hi = termPairStart[ti + 1];
-    if (u8Values === null) {
-      const impacts = seg.postingImpacts as Float32Array;
-      for (let j = lo; j < hi; j++) {
-        const base = pairBlock[j] << shift;
+    for (let sp = termSuperStart[ti]; sp < termSuperStart[ti + 1]; sp++) {
+      const firstBlock = superBlock[sp] << superblockShift;
+      for (let j = superPairStart[sp]; j < superPairStart[sp + 1]; j++) {
+        const base = (firstBlock + pairBlockOffset[j]) << blockShift;
         const end = pairPostingStart[j + 1];
-        for (let p = pairPostingStart[j]; p < end; p++) acc[base + postingDocOffset[p]] += w * impacts[p];
-      }
-    } else {
-      const codes = seg.postingImpacts as Uint8Array;
-      for (let j = lo; j < hi; j++) {
-        const base = pairBlock[j] << shift;
-        const end = pairPostingStart[j + 1];
-        for (let p = pairPostingStart[j]; p < end; p++) acc[base + postingDocOffset[p]] += w * u8Values[codes[p]];
+        if (u8Values === null) {
+          const impacts = seg.postingImpacts as Float32Array;
+          for (let p = pairPostingStart[j]; p < end; p++) acc[base + postingDocOffset[p]] += w * impacts[p];
+        } else {
+          const codes = seg.postingImpacts as Uint8Array;
+          for (let p = pairPostingStart[j]; p < end; p++) acc[base + postingDocOffset[p]] += w * u8Values[codes[p]];
+        }
       }
     }
   }
-  const base = live.baseOrdinal;
-  for (let d = 0; d < N; d++) {
-    const s = acc[d];
-    if (s > 0 && s >= heap.threshold && !isDeleted(live.deleted, d)) heap.offer(s, base + d);
-  }
+  for (let d = 0; d < N; d++) if (acc[d] > 0) offerDocument(live, heap, d, acc[d]);
 }

@@ -1,7 +1,7 @@
 /**
  * Builds an immutable Segment (segment.ts) from documents given one at a time: (id, SparseVector, payload).
- * Documents are collected document-major in growable typed arrays, then transposed to the term-major layout
- * with a counting sort (O(P + T)), and the per-(term, block) maxima are computed and quantized upwards.
+ * Documents are collected document-major in growable typed arrays; build() computes impacts (BM25),
+ * quantizes them (u8), reorders documents (reorder.ts) and lays them out in blocks (block-layout.ts).
  *
  * For a BM25 segment the vectors are term-frequency vectors (integer counts) and impacts are computed at
  * build() from the avgdl the caller passes (bm25.ts explains why avgdl is a build-time input).
@@ -14,7 +14,9 @@ import { MAX_TERM_ID_EXCLUSIVE } from "./defaults.js";
 import { GrowableArray } from "./growable.js";
 import { bm25NormInverseTable, bm25TermImpact } from "./bm25.js";
 import { u8ValueTable, type ImpactKind, type Segment, type Weighting } from "./segment.js";
-import { quantizeBlockMax, quantizeImpacts } from "./quantization.js";
+import { quantizeImpacts } from "./quantization.js";
+import { reorderDocuments, type Reordering } from "./reorder.js";
+import { buildBlockLayout } from "./block-layout.js";
 
 export interface IndexDocument {
   readonly id: string;
@@ -26,8 +28,10 @@ export interface IndexDocument {
 
 export interface SegmentBuilderOptions {
   readonly blockSize: number;
+  readonly superblockSize: number;
   readonly impact: ImpactKind;
   readonly weighting: Weighting;
+  readonly reorder: Reordering;
 }
 
 const MAX_POSTINGS = 2 ** 32 - 1;
@@ -47,8 +51,9 @@ export class SegmentBuilder {
   private sumLength = 0;
 
   constructor(readonly options: SegmentBuilderOptions) {
-    const B = options.blockSize;
-    check(Number.isInteger(B) && B >= 1 && B <= 256 && (B & (B - 1)) === 0, `block size must be a power of two in [1, 256], got ${B}`);
+    const isPow2 = (x: number) => Number.isInteger(x) && x >= 1 && x <= 256 && (x & (x - 1)) === 0;
+    check(isPow2(options.blockSize), `block size must be a power of two in [1, 256], got ${options.blockSize}`);
+    check(isPow2(options.superblockSize), `superblock size must be a power of two in [1, 256], got ${options.superblockSize}`);
     this.docStart.push(0);
     this.idOffsets.push(0);
     this.payloadOffsets.push(0);
@@ -102,129 +107,66 @@ export class SegmentBuilder {
 
   /** Transposes the collected documents into a Segment. `avgDocLength` is required for BM25 (bm25.ts). */
   build(context: { avgDocLength?: number } = {}): Segment {
-    const { blockSize, impact, weighting } = this.options;
+    const { blockSize, superblockSize, impact, weighting, reorder } = this.options;
     const N = this.docCount;
-    const P = this.terms.length;
-    const fwdTerm = this.terms.view(); // [P]
-    const fwdValue = this.values.view(); // [P]
     const docStart = this.docStart.view(); // [N+1]
+    const terms = this.terms.view(); // [P]
+    const values = this.values.view(); // [P]
 
-    let fwdImpact: Float32Array = fwdValue;
+    let impacts: Float32Array = values;
     let avgDocLength = 0;
     if (weighting.kind === "bm25") {
       check(context.avgDocLength !== undefined && context.avgDocLength > 0, "BM25 segment build needs a positive avgDocLength");
       avgDocLength = context.avgDocLength;
       const normInverse = bm25NormInverseTable(weighting, avgDocLength);
-      fwdImpact = new Float32Array(P);
+      impacts = new Float32Array(values.length);
       for (let d = 0; d < N; d++) {
         const dl = this.docLength.get(d);
-        for (let p = docStart[d]; p < docStart[d + 1]; p++) fwdImpact[p] = bm25TermImpact(fwdValue[p], dl, normInverse);
+        for (let p = docStart[d]; p < docStart[d + 1]; p++) impacts[p] = bm25TermImpact(values[p], dl, normInverse);
       }
     }
-    const quantized = impact === "u8" ? quantizeImpacts(fwdImpact) : null;
-
-    // Counting sort by term: documents ascending within each term because documents are visited in order.
-    const V = this.maxTerm + 1;
-    const termCount = new Uint32Array(V);
-    for (let p = 0; p < P; p++) termCount[fwdTerm[p]]++;
-    let T = 0;
-    for (let t = 0; t < V; t++) if (termCount[t] > 0) T++;
-    const termIds = new Uint32Array(T);
-    const termIndexOf = new Int32Array(V).fill(-1);
-    const termPostingStart = new Uint32Array(T + 1);
-    for (let t = 0, i = 0; t < V; t++) {
-      if (termCount[t] === 0) continue;
-      termIds[i] = t;
-      termIndexOf[t] = i;
-      termPostingStart[i + 1] = termPostingStart[i] + termCount[t];
-      i++;
-    }
-    const cursor = termPostingStart.slice(0, T);
-    const postingDoc = new Uint32Array(P); // [P] global doc numbers (temporary)
-    const postingImpacts = quantized ? new Uint8Array(P) : new Float32Array(P);
-    const termFrequencies = weighting.kind === "bm25" ? new Uint32Array(P) : null;
-    for (let d = 0; d < N; d++) {
-      for (let p = docStart[d]; p < docStart[d + 1]; p++) {
-        const pos = cursor[termIndexOf[fwdTerm[p]]]++;
-        postingDoc[pos] = d;
-        postingImpacts[pos] = quantized ? quantized.codes[p] : fwdImpact[p];
-        if (termFrequencies) termFrequencies[pos] = fwdValue[p];
-      }
-    }
-
-    const shift = Math.log2(blockSize);
-    const blocks = buildBlockPairs(termPostingStart, postingDoc, postingImpacts, quantized ? u8ValueTable(quantized.scale) : null, shift);
-    const postingDocOffset = new Uint8Array(P);
-    const mask = blockSize - 1;
-    for (let p = 0; p < P; p++) postingDocOffset[p] = postingDoc[p] & mask;
-
+    const quantized = impact === "u8" ? quantizeImpacts(impacts) : null;
+    const order = reorderDocuments(reorder, docStart, terms, impacts, this.maxTerm);
+    const layout = buildBlockLayout(
+      {
+        docStart, terms, order, maxTerm: this.maxTerm,
+        impacts: quantized ? quantized.codes : impacts,
+        u8Values: quantized ? u8ValueTable(quantized.scale) : null,
+        termFrequencies: weighting.kind === "bm25" ? Uint32Array.from(values) : null,
+      },
+      blockSize,
+      superblockSize,
+    );
+    const blockCount = Math.ceil(N / blockSize);
     return {
       docCount: N,
-      postingCount: P,
+      postingCount: terms.length,
       blockSize,
-      blockShift: shift,
-      blockCount: Math.ceil(N / blockSize),
+      blockShift: Math.log2(blockSize),
+      blockCount,
+      superblockSize,
+      superblockShift: Math.log2(superblockSize),
+      superblockCount: Math.ceil(blockCount / superblockSize),
       impactKind: impact,
       impactScale: quantized ? quantized.scale : 1,
-      termIds,
-      termPairStart: blocks.termPairStart,
-      termBlockMaxScale: blocks.termBlockMaxScale,
-      pairBlock: blocks.pairBlock,
-      pairPostingStart: blocks.pairPostingStart,
-      pairBlockMax: blocks.pairBlockMax,
-      postingDocOffset,
-      postingImpacts,
+      docRank: order,
+      termIds: layout.termIds,
+      termBlockMaxScale: layout.termBlockMaxScale,
+      termSuperStart: layout.termSuperStart,
+      superBlock: layout.superBlock,
+      superPairStart: layout.superPairStart,
+      pairBlockOffset: layout.pairBlockOffset,
+      pairBlockMax: layout.pairBlockMax,
+      pairPostingStart: layout.pairPostingStart,
+      postingDocOffset: layout.postingDocOffset,
+      postingImpacts: layout.postingImpacts,
+      termDenseRow: layout.termDenseRow,
+      denseBlockMax: layout.denseBlockMax,
       idOffsets: this.idOffsets.toArray(),
       idBytes: this.idBytes.toArray(),
       payloadOffsets: this.hasPayload ? this.payloadOffsets.toArray() : null,
       payloadBytes: this.hasPayload ? this.payloadBytes.toArray() : null,
-      bm25: termFrequencies ? { termFrequencies, docLengths: this.docLength.toArray(), avgDocLength } : null,
+      bm25: layout.termFrequencies ? { termFrequencies: layout.termFrequencies, docLengths: this.docLength.toArray(), avgDocLength } : null,
     };
   }
-}
-
-/** Groups each term's postings by block and records the (rounded-up, quantized) maximum impact per block. */
-function buildBlockPairs(
-  termPostingStart: Uint32Array,
-  postingDoc: Uint32Array,
-  postingImpacts: Float32Array | Uint8Array,
-  u8Values: Float32Array | null,
-  shift: number,
-) {
-  const T = termPostingStart.length - 1;
-  let pairs = 0;
-  for (let i = 0; i < T; i++) {
-    let prev = -1;
-    for (let p = termPostingStart[i]; p < termPostingStart[i + 1]; p++) {
-      const b = postingDoc[p] >>> shift;
-      if (b !== prev) {
-        pairs++;
-        prev = b;
-      }
-    }
-  }
-  const termPairStart = new Uint32Array(T + 1);
-  const pairBlock = new Uint32Array(pairs);
-  const pairPostingStart = new Uint32Array(pairs + 1);
-  const pairMaxValue = new Float32Array(pairs);
-  let j = -1;
-  for (let i = 0; i < T; i++) {
-    termPairStart[i] = j + 1;
-    let prev = -1;
-    for (let p = termPostingStart[i]; p < termPostingStart[i + 1]; p++) {
-      const b = postingDoc[p] >>> shift;
-      if (b !== prev) {
-        j++;
-        pairBlock[j] = b;
-        pairPostingStart[j] = p;
-        prev = b;
-      }
-      const value = u8Values ? u8Values[postingImpacts[p]] : postingImpacts[p];
-      if (value > pairMaxValue[j]) pairMaxValue[j] = value;
-    }
-  }
-  termPairStart[T] = pairs;
-  pairPostingStart[pairs] = termPostingStart[T];
-  const { codes, termScales } = quantizeBlockMax(termPairStart, pairMaxValue);
-  return { termPairStart, pairBlock, pairPostingStart, pairBlockMax: codes, termBlockMaxScale: termScales };
 }

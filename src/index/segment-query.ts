@@ -5,11 +5,12 @@
  */
 import type { SparseVector } from "../sparse/vector.js";
 import { findTerm, type Segment } from "./segment.js";
+import type { TopK } from "./top-k.js";
 
 /** A segment with its deletions and the ordinal of its first document (insertion order across segments). */
 export interface LiveSegment {
   readonly segment: Segment;
-  /** Bitset [ceil(N/32)] of deleted documents, or null. */
+  /** Bitset [ceil(N/32)] over insertion positions of deleted documents, or null. */
   readonly deleted: Uint32Array | null;
   readonly baseOrdinal: number;
 }
@@ -35,40 +36,51 @@ export function resolveQuery(segment: Segment, query: SparseVector): SegmentQuer
   return { count, termIndex, weight };
 }
 
-export function isDeleted(deleted: Uint32Array | null, doc: number): boolean {
-  return deleted !== null && (deleted[doc >>> 5] & (1 << (doc & 31))) !== 0;
+export function isDeleted(deleted: Uint32Array | null, position: number): boolean {
+  return deleted !== null && (deleted[position >>> 5] & (1 << (position & 31))) !== 0;
+}
+
+/** Offers internal document `doc` with score `score` (> 0) unless it is deleted or cannot enter. */
+export function offerDocument(live: LiveSegment, heap: TopK, doc: number, score: number): void {
+  if (score < heap.threshold) return;
+  const position = live.segment.docRank[doc];
+  if (isDeleted(live.deleted, position)) return;
+  heap.offer(score, live.baseOrdinal + position);
 }
 
 /** Reusable buffers, one set per thread; grown on demand, never shrunk. */
 export class SearchScratch {
-  private f64 = new Float64Array(0);
-  private i32 = new Int32Array(0);
-  private f64b = new Float64Array(0);
-  private u32 = new Uint32Array(0);
+  private readonly f64: Float64Array[] = [];
+  private readonly i32: Int32Array[] = [];
+  private readonly u32: Uint32Array[] = [];
 
-  /** Zeroed float64 buffer of at least n elements (accumulators). */
-  accumulators(n: number): Float64Array {
-    if (this.f64.length < n) this.f64 = new Float64Array(n);
-    else this.f64.fill(0, 0, n);
-    return this.f64;
+  /** Zeroed float64 buffer number `slot` of at least n elements. */
+  float64(slot: number, n: number): Float64Array {
+    const have = this.f64[slot];
+    if (have === undefined || have.length < n) return (this.f64[slot] = new Float64Array(n));
+    have.fill(0, 0, n);
+    return have;
   }
 
-  /** Zeroed second float64 buffer (block upper bounds). */
-  bounds(n: number): Float64Array {
-    if (this.f64b.length < n) this.f64b = new Float64Array(n);
-    else this.f64b.fill(0, 0, n);
-    return this.f64b;
+  /** Int32 buffer number `slot` of at least n elements, filled with `value` over [0, n). */
+  int32(slot: number, n: number, value: number): Int32Array {
+    let have = this.i32[slot];
+    if (have === undefined || have.length < n) have = this.i32[slot] = new Int32Array(n);
+    have.fill(value, 0, n);
+    return have;
   }
 
-  /** Int32 buffer of at least n elements, *not* cleared (callers validate what they read). */
-  pointers(n: number): Int32Array {
-    if (this.i32.length < n) this.i32 = new Int32Array(n);
-    return this.i32;
+  /** Int32 buffer number `slot` of at least n elements, not cleared (callers fill what they read). */
+  int32Unfilled(slot: number, n: number): Int32Array {
+    const have = this.i32[slot];
+    if (have === undefined || have.length < n) return (this.i32[slot] = new Int32Array(n));
+    return have;
   }
 
-  /** Uint32 buffer of at least n elements, not cleared. */
-  order(n: number): Uint32Array {
-    if (this.u32.length < n) this.u32 = new Uint32Array(n);
-    return this.u32;
+  /** Uint32 buffer number `slot` of at least n elements, not cleared. */
+  uint32(slot: number, n: number): Uint32Array {
+    const have = this.u32[slot];
+    if (have === undefined || have.length < n) return (this.u32[slot] = new Uint32Array(n));
+    return have;
   }
 }

@@ -1,17 +1,27 @@
 /**
- * Segment: an immutable block of documents in the inverted index, as flat typed arrays (so that the on-disk
- * format maps onto it without parsing and worker threads can share it through SharedArrayBuffer).
+ * Segment: an immutable batch of documents of the inverted index, as flat typed arrays (the on-disk format
+ * maps onto them without parsing, and worker threads share them through SharedArrayBuffer).
  *
- * Layout (term-major, documents ascending within each term). Letters: N documents, B docs per block,
- * NB = ceil(N/B) blocks, T distinct terms, Pb (term, block) pairs with at least one posting, P postings.
- * - termIds[T]: ascending term ids; term i owns pairs termPairStart[i] .. termPairStart[i+1].
- * - pairBlock[Pb]: the block of each pair; pairPostingStart[Pb+1]: its postings range.
- * - pairBlockMax[Pb]: u8 code of the largest impact of the term in the block, rounded *up*:
- *   value = fround(code · termBlockMaxScale[i]) ≥ every impact there (the block-max bound of BMP).
- * - postingDocOffset[P]: document number minus block·B (u8, hence B ≤ 256).
- * - postingImpacts[P]: float32 weights, or u8 codes with value = fround(code · impactScale).
- * Document ids and optional JSON payloads are UTF-8 blobs with offsets [N+1]. BM25 segments also keep the
- * raw term frequencies [P] and document lengths [N] so that merges can recompute impacts (bm25.ts).
+ * Letters: N documents, B docs per block, NB = ceil(N/B) blocks, S blocks per superblock, NS superblocks,
+ * T distinct terms, Pb (term, block) pairs with at least one posting, Ps (term, superblock) pairs,
+ * P postings. "Internal" document numbers are positions after reordering (reorder.ts); docRank maps them
+ * back to insertion order, which is what ids, payloads, deletions and the tie-break use.
+ *
+ * Everything is term-major (a term's data is contiguous, so term-at-a-time scoring streams through memory):
+ *  - termIds[T] ascending; term i owns superpairs termSuperStart[i] .. termSuperStart[i+1].
+ *  - superBlock[Ps] (superblock number), superPairStart[Ps+1]: the superpair's pairs. Superblocks index
+ *    the pairs: a block's pair for a term is found by scanning at most S pair offsets.
+ *  - pairBlockOffset[Pb] (u8: block − superblock·S), pairBlockMax[Pb] (u8 code of the term's largest impact
+ *    in the block, rounded up: fround(code · termBlockMaxScale[i]) ≥ every impact there),
+ *    pairPostingStart[Pb+1]: the pair's postings.
+ *  - postingDocOffset[P] (u8: internal doc − block·B) and postingImpacts[P] (f32, or u8 codes with
+ *    value fround(code · impactScale)).
+ *  - Dense block maxima for frequent terms (pairs ≥ NB/4): termDenseRow[T] (row or −1) and
+ *    denseBlockMax[R, NB] (u8 codes, 0 = absent), so that a query's block bounds cost one sequential pass
+ *    of NB bytes per frequent term instead of a scattered pass over its pairs (as in the BMP paper).
+ * Ids and optional JSON payloads are UTF-8 blobs with offsets [N+1] in insertion order. BM25 segments also
+ * keep term frequencies [P] (aligned with postings) and document lengths [N] (insertion order) so that
+ * merges can recompute impacts (bm25.ts).
  */
 import type { Bm25Parameters } from "./bm25.js";
 
@@ -21,8 +31,8 @@ export type ImpactKind = "f32" | "u8";
 export type Weighting = { readonly kind: "none" } | ({ readonly kind: "bm25" } & Bm25Parameters);
 
 export interface SegmentBm25Data {
-  readonly termFrequencies: Uint32Array; // [P], aligned with postings
-  readonly docLengths: Uint32Array; // [N] token count
+  readonly termFrequencies: Uint32Array; // [P]
+  readonly docLengths: Uint32Array; // [N], insertion order
   /** avgdl the impacts were computed with. */
   readonly avgDocLength: number;
 }
@@ -30,20 +40,27 @@ export interface SegmentBm25Data {
 export interface Segment {
   readonly docCount: number;
   readonly postingCount: number;
-  readonly blockSize: number;
-  readonly blockShift: number;
-  readonly blockCount: number;
+  readonly blockSize: number; // B
+  readonly blockShift: number; // log2 B
+  readonly blockCount: number; // NB
+  readonly superblockSize: number; // S, blocks per superblock
+  readonly superblockShift: number; // log2 S
+  readonly superblockCount: number; // NS
   readonly impactKind: ImpactKind;
-  /** u8 impacts: value = fround(code · impactScale); 1 for f32. */
-  readonly impactScale: number;
+  readonly impactScale: number; // u8 impacts: value = fround(code · impactScale); 1 for f32
+  readonly docRank: Uint32Array; // [N] internal doc → insertion position
   readonly termIds: Uint32Array; // [T]
-  readonly termPairStart: Uint32Array; // [T+1]
   readonly termBlockMaxScale: Float32Array; // [T]
-  readonly pairBlock: Uint32Array; // [Pb]
-  readonly pairPostingStart: Uint32Array; // [Pb+1]
+  readonly termSuperStart: Uint32Array; // [T+1]
+  readonly superBlock: Uint32Array; // [Ps]
+  readonly superPairStart: Uint32Array; // [Ps+1]
+  readonly pairBlockOffset: Uint8Array; // [Pb]
   readonly pairBlockMax: Uint8Array; // [Pb]
+  readonly pairPostingStart: Uint32Array; // [Pb+1]
   readonly postingDocOffset: Uint8Array; // [P]
   readonly postingImpacts: Float32Array | Uint8Array; // [P]
+  readonly termDenseRow: Int32Array; // [T]
+  readonly denseBlockMax: Uint8Array; // [R, NB]
   readonly idOffsets: Float64Array; // [N+1]
   readonly idBytes: Uint8Array;
   readonly payloadOffsets: Float64Array | null; // [N+1]
@@ -53,15 +70,16 @@ export interface Segment {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-export function segmentDocId(segment: Segment, doc: number): string {
-  return utf8.decode(segment.idBytes.subarray(segment.idOffsets[doc], segment.idOffsets[doc + 1]));
+/** Id of the document at insertion position `position` of the segment. */
+export function segmentDocId(segment: Segment, position: number): string {
+  return utf8.decode(segment.idBytes.subarray(segment.idOffsets[position], segment.idOffsets[position + 1]));
 }
 
-/** The stored payload (parsed JSON), or undefined when the document has none. */
-export function segmentPayload(segment: Segment, doc: number): unknown {
+/** Stored payload (parsed JSON) at insertion position `position`, or undefined when there is none. */
+export function segmentPayload(segment: Segment, position: number): unknown {
   if (segment.payloadOffsets === null || segment.payloadBytes === null) return undefined;
-  const start = segment.payloadOffsets[doc];
-  const end = segment.payloadOffsets[doc + 1];
+  const start = segment.payloadOffsets[position];
+  const end = segment.payloadOffsets[position + 1];
   if (start === end) return undefined;
   return JSON.parse(utf8.decode(segment.payloadBytes.subarray(start, end)));
 }
@@ -88,12 +106,32 @@ export function findTerm(segment: Segment, term: number): number {
   return -1;
 }
 
+/** The typed arrays of a segment, by name (for sizes, serialization and sharing). */
+export function segmentArrays(segment: Segment): Record<string, ArrayBufferView | null> {
+  return {
+    docRank: segment.docRank,
+    termIds: segment.termIds,
+    termBlockMaxScale: segment.termBlockMaxScale,
+    termSuperStart: segment.termSuperStart,
+    superBlock: segment.superBlock,
+    superPairStart: segment.superPairStart,
+    pairBlockOffset: segment.pairBlockOffset,
+    pairBlockMax: segment.pairBlockMax,
+    pairPostingStart: segment.pairPostingStart,
+    postingDocOffset: segment.postingDocOffset,
+    postingImpacts: segment.postingImpacts,
+    termDenseRow: segment.termDenseRow,
+    denseBlockMax: segment.denseBlockMax,
+    idOffsets: segment.idOffsets,
+    idBytes: segment.idBytes,
+    payloadOffsets: segment.payloadOffsets,
+    payloadBytes: segment.payloadBytes,
+    termFrequencies: segment.bm25?.termFrequencies ?? null,
+    docLengths: segment.bm25?.docLengths ?? null,
+  };
+}
+
 /** Bytes held by the segment's arrays. */
 export function segmentSizeBytes(segment: Segment): number {
-  const arrays = [
-    segment.termIds, segment.termPairStart, segment.termBlockMaxScale, segment.pairBlock, segment.pairPostingStart,
-    segment.pairBlockMax, segment.postingDocOffset, segment.postingImpacts, segment.idOffsets, segment.idBytes,
-    segment.payloadOffsets, segment.payloadBytes, segment.bm25?.termFrequencies, segment.bm25?.docLengths,
-  ];
-  return arrays.reduce((sum, a) => sum + (a ? a.byteLength : 0), 0);
+  return Object.values(segmentArrays(segment)).reduce((sum, a) => sum + (a ? a.byteLength : 0), 0);
 }

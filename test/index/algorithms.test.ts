@@ -14,6 +14,7 @@ import { searchSegments, SEARCH_ALGORITHMS } from "../../src/index/search.js";
 import { bruteForceSearch } from "../../src/index/brute-force.js";
 import type { LiveSegment } from "../../src/index/segment-query.js";
 import type { ImpactKind } from "../../src/index/segment.js";
+import type { Reordering } from "../../src/index/reorder.js";
 
 const WEIGHTS = [0.25, 0.5, 1, 1.5, 2, 3.75, 0.1, 0.3];
 
@@ -26,24 +27,33 @@ const scenarioArb = fc
   .record({ vocab: fc.integer({ min: 2, max: 40 }), exactWeights: fc.boolean() })
   .chain(({ vocab, exactWeights }) =>
     fc.record({
-      docs: fc.array(vectorArb(vocab, 8, exactWeights), { minLength: 1, maxLength: 150 }),
+      docs: fc.array(vectorArb(vocab, 8, exactWeights), { minLength: 1, maxLength: 300 }),
       queries: fc.array(vectorArb(vocab, 6, exactWeights), { minLength: 1, maxLength: 4 }),
       blockSize: fc.constantFrom(1, 2, 4, 8, 64),
+      superblockSize: fc.constantFrom(1, 2, 4, 16),
+      reorder: fc.constantFrom<Reordering>("none", "top-terms"),
       impact: fc.constantFrom<ImpactKind>("f32", "u8"),
-      k: fc.integer({ min: 1, max: 12 }),
+      k: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 12 })),
       segmentSizes: fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 4 }),
-      deleteSeed: fc.array(fc.boolean(), { maxLength: 150 }),
+      deleteSeed: fc.array(fc.boolean(), { maxLength: 300 }),
     }),
   );
 
-function buildSegments(docs: SparseVector[], sizes: number[], blockSize: number, impact: ImpactKind, deleteMask: boolean[]) {
+interface Layout {
+  blockSize: number;
+  superblockSize: number;
+  reorder: Reordering;
+  impact: ImpactKind;
+}
+
+function buildSegments(docs: SparseVector[], sizes: number[], layout: Layout, deleteMask: boolean[]) {
   const live: LiveSegment[] = [];
   const stored: SparseVector[] = []; // as the index stores them (u8: dequantized)
   let start = 0;
   let s = 0;
   while (start < docs.length) {
     const n = sizes[s++ % sizes.length];
-    const builder = new SegmentBuilder({ blockSize, impact, weighting: { kind: "none" } });
+    const builder = new SegmentBuilder({ ...layout, weighting: { kind: "none" } });
     const part = docs.slice(start, start + n);
     part.forEach((vector, i) => builder.add({ id: `d${start + i}`, vector }));
     const segment = builder.build();
@@ -61,9 +71,9 @@ function buildSegments(docs: SparseVector[], sizes: number[], blockSize: number,
 
 test("every algorithm equals brute force on random corpora (property)", () => {
   fc.assert(
-    fc.property(scenarioArb, ({ docs, queries, blockSize, impact, k, segmentSizes, deleteSeed }) => {
+    fc.property(scenarioArb, ({ docs, queries, blockSize, superblockSize, reorder, impact, k, segmentSizes, deleteSeed }) => {
       const deleteMask = docs.map((_, i) => deleteSeed[i] ?? false);
-      const { live, stored } = buildSegments(docs, segmentSizes, blockSize, impact, deleteMask);
+      const { live, stored } = buildSegments(docs, segmentSizes, { blockSize, superblockSize, reorder, impact }, deleteMask);
       for (const query of queries) {
         const expected = bruteForceSearch(stored, query, { k, isDeleted: (o) => deleteMask[o] });
         for (const algorithm of SEARCH_ALGORITHMS) {
@@ -78,7 +88,7 @@ test("every algorithm equals brute force on random corpora (property)", () => {
 
 test("u8 impacts stay close to the float32 weights they quantize", () => {
   const docs = Array.from({ length: 50 }, (_, d) => fromEntries([[d % 7, 0.1 + d / 10], [7 + (d % 3), 1 + d / 50]]));
-  const builder = new SegmentBuilder({ blockSize: 8, impact: "u8", weighting: { kind: "none" } });
+  const builder = new SegmentBuilder({ blockSize: 8, superblockSize: 2, reorder: "top-terms", impact: "u8", weighting: { kind: "none" } });
   docs.forEach((vector, i) => builder.add({ id: `d${i}`, vector }));
   const segment = builder.build();
   const forward = forwardDocuments(segment);
@@ -92,7 +102,7 @@ test("u8 impacts stay close to the float32 weights they quantize", () => {
 
 test("a document tying the k-th score wins by insertion order even when its block is visited later", () => {
   // Doc 0 (block 0) has a low-bound block; docs 64.. (block 1) have a higher bound but tie doc 0's score.
-  const builder = new SegmentBuilder({ blockSize: 64, impact: "f32", weighting: { kind: "none" } });
+  const builder = new SegmentBuilder({ blockSize: 64, superblockSize: 1, reorder: "none", impact: "f32", weighting: { kind: "none" } });
   const docs: SparseVector[] = [];
   for (let d = 0; d < 128; d++) docs.push(d === 0 ? fromEntries([[1, 1]]) : d === 64 ? fromEntries([[1, 1], [2, 0.0]]) : fromEntries([[3, 1]]));
   docs[65] = fromEntries([[2, 5]]);
