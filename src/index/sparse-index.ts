@@ -1,0 +1,207 @@
+/**
+ * SparseIndex: the read side. Opens an index directory (manifest + segment files + deletion bitmaps) or
+ * wraps in-memory segments, and answers exact top-k queries with ids, scores and stored payloads.
+ *
+ * Queries are given in the same space as the documents that were added: SPLADE weights for a plain index;
+ * for a BM25 index, term counts, to which the index applies count · idf from its current statistics
+ * (bm25.ts). Scores are then exactly the dot products of sparse/ops.ts over the stored impacts.
+ */
+import { join } from "node:path";
+import { SpladeError } from "../util/errors.js";
+import type { SparseVector } from "../sparse/vector.js";
+import { validateSparseVector } from "../sparse/validate.js";
+import { INDEX_DEFAULTS } from "./defaults.js";
+import { bm25QueryWeight } from "./bm25.js";
+import { readManifest, type IndexSettings, type Manifest } from "./manifest.js";
+import { readSegmentFile } from "./segment-file.js";
+import { readDeletesFile, countDeleted } from "./deletes-file.js";
+import { findTerm, segmentDocId, segmentPayload, segmentSizeBytes, type Segment } from "./segment.js";
+import type { LiveSegment } from "./segment-query.js";
+import { searchSegments, type SearchAlgorithm } from "./search.js";
+import type { SearchScratch } from "./segment-query.js";
+import type { ScoredOrdinal } from "./top-k.js";
+
+export interface SearchHit {
+  readonly id: string;
+  readonly score: number;
+  /** Insertion order across the whole index (the tie-break). */
+  readonly ordinal: number;
+  readonly payload?: unknown;
+}
+
+export interface SearchOptions {
+  /** Results per query (default 10). */
+  readonly k?: number;
+  /** "bmp" (default) or "exhaustive"; both exact. */
+  readonly algorithm?: SearchAlgorithm;
+  /** Return stored payloads with hits (default true). */
+  readonly withPayload?: boolean;
+  /** Reused search buffers (one per thread). */
+  readonly scratch?: SearchScratch;
+}
+
+export interface OpenOptions {
+  /** Load sections into SharedArrayBuffers, for worker threads (search-pool.ts). */
+  readonly shared?: boolean;
+  /** Verify every section checksum (default true). */
+  readonly verify?: boolean;
+}
+
+export interface IndexStats {
+  readonly docCount: number;
+  readonly deletedCount: number;
+  readonly segmentCount: number;
+  readonly postingCount: number;
+  readonly termCount: number;
+  readonly sizeBytes: number;
+  readonly bytesPerPosting: number;
+  readonly generation: number | null;
+  readonly settings: IndexSettings;
+  readonly model: unknown;
+}
+
+export class SparseIndex {
+  private constructor(
+    readonly settings: IndexSettings,
+    readonly model: unknown,
+    readonly segments: readonly LiveSegment[],
+    readonly generation: number | null,
+  ) {}
+
+  /** Opens the index published by `dir/index.json`. */
+  static async open(dir: string, options: OpenOptions = {}): Promise<SparseIndex> {
+    return SparseIndex.openSync(dir, options);
+  }
+
+  static openSync(dir: string, options: OpenOptions = {}): SparseIndex {
+    const manifest: Manifest = readManifest(dir);
+    let base = 0;
+    const live: LiveSegment[] = manifest.segments.map((entry) => {
+      const path = join(dir, entry.file);
+      const { segment, headerCrc32 } = readSegmentFile(path, options);
+      if (headerCrc32 !== entry.headerCrc32 || segment.docCount !== entry.docCount) {
+        throw new SpladeError("CHECKSUM_MISMATCH", `${path}: does not match the segment the manifest lists (replaced or from another index)`, { path });
+      }
+      let deleted: Uint32Array | null = null;
+      if (entry.deletes !== null) {
+        const deletesPath = join(dir, entry.deletes.file);
+        const file = readDeletesFile(deletesPath, segment.docCount, options);
+        if (file.headerCrc32 !== entry.deletes.headerCrc32) {
+          throw new SpladeError("CHECKSUM_MISMATCH", `${deletesPath}: does not match the deletion bitmap the manifest lists`, { path: deletesPath });
+        }
+        deleted = file.bits;
+      }
+      const result = { segment, deleted, baseOrdinal: base };
+      base += segment.docCount;
+      return result;
+    });
+    return new SparseIndex(manifest.settings, manifest.model, live, manifest.generation);
+  }
+
+  /** Wraps segments already in memory (from a builder, or shared with a worker thread). */
+  static fromSegments(settings: IndexSettings, model: unknown, segments: ReadonlyArray<{ segment: Segment; deleted: Uint32Array | null }>): SparseIndex {
+    let base = 0;
+    const live = segments.map(({ segment, deleted }) => {
+      const result = { segment, deleted, baseOrdinal: base };
+      base += segment.docCount;
+      return result;
+    });
+    return new SparseIndex(settings, model, live, null);
+  }
+
+  /** Live (not deleted) documents. */
+  get docCount(): number {
+    return this.segments.reduce((n, s) => n + s.segment.docCount - (s.deleted ? countDeleted(s.deleted) : 0), 0);
+  }
+
+  /** The query as scored: BM25 indexes turn term counts into count · idf; others validate and pass through. */
+  queryVector(query: SparseVector): SparseVector {
+    validateSparseVector(query, { label: "query", nonNegative: true });
+    const weighting = this.settings.weighting;
+    if (weighting.kind !== "bm25") return query;
+    const N = this.segments.reduce((n, s) => n + s.segment.docCount, 0);
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < query.indices.length; i++) {
+      const df = this.documentFrequency(query.indices[i]);
+      if (df === 0 || query.values[i] === 0) continue;
+      indices.push(query.indices[i]);
+      values.push(bm25QueryWeight(query.values[i], df, N));
+    }
+    return { indices: Uint32Array.from(indices), values: Float32Array.from(values) };
+  }
+
+  /** Documents containing `term`, deleted ones included until a merge (Lucene's docFreq). */
+  documentFrequency(term: number): number {
+    let df = 0;
+    for (const { segment } of this.segments) {
+      const ti = findTerm(segment, term);
+      if (ti < 0) continue;
+      const firstPair = segment.superPairStart[segment.termSuperStart[ti]];
+      const endPair = segment.superPairStart[segment.termSuperStart[ti + 1]];
+      df += segment.pairPostingStart[endPair] - segment.pairPostingStart[firstPair];
+    }
+    return df;
+  }
+
+  /** Exact top-k: (ordinal, score) pairs, best first. */
+  searchOrdinals(query: SparseVector, options: SearchOptions = {}): ScoredOrdinal[] {
+    return searchSegments(this.segments, this.queryVector(query), {
+      k: options.k ?? INDEX_DEFAULTS.k,
+      algorithm: options.algorithm,
+      scratch: options.scratch,
+    });
+  }
+
+  /** Exact top-k with ids (and payloads), best first; ties by insertion order. */
+  search(query: SparseVector, options: SearchOptions = {}): SearchHit[] {
+    return this.searchOrdinals(query, options).map(({ ordinal, score }) => this.hit(ordinal, score, options.withPayload ?? true));
+  }
+
+  /** Id and payload of the document with this ordinal. */
+  document(ordinal: number): { id: string; payload: unknown } {
+    const { segment, position } = this.locate(ordinal);
+    return { id: segmentDocId(segment, position), payload: segmentPayload(segment, position) };
+  }
+
+  stats(): IndexStats {
+    const terms = new Set<number>();
+    let postingCount = 0;
+    let sizeBytes = 0;
+    let deletedCount = 0;
+    for (const { segment, deleted } of this.segments) {
+      for (const t of segment.termIds) terms.add(t);
+      postingCount += segment.postingCount;
+      sizeBytes += segmentSizeBytes(segment);
+      deletedCount += deleted ? countDeleted(deleted) : 0;
+    }
+    return {
+      docCount: this.docCount,
+      deletedCount,
+      segmentCount: this.segments.length,
+      postingCount,
+      termCount: terms.size,
+      sizeBytes,
+      bytesPerPosting: postingCount === 0 ? 0 : sizeBytes / postingCount,
+      generation: this.generation,
+      settings: this.settings,
+      model: this.model,
+    };
+  }
+
+  private hit(ordinal: number, score: number, withPayload: boolean): SearchHit {
+    const { segment, position } = this.locate(ordinal);
+    const id = segmentDocId(segment, position);
+    if (!withPayload) return { id, score, ordinal };
+    const payload = segmentPayload(segment, position);
+    return payload === undefined ? { id, score, ordinal } : { id, score, ordinal, payload };
+  }
+
+  private locate(ordinal: number): { segment: Segment; position: number } {
+    for (const live of this.segments) {
+      const position = ordinal - live.baseOrdinal;
+      if (position >= 0 && position < live.segment.docCount) return { segment: live.segment, position };
+    }
+    throw new SpladeError("NOT_FOUND", `no document with ordinal ${ordinal}`);
+  }
+}
