@@ -8,7 +8,7 @@
  *  12  format version u32             16  section count u32        20  header + table bytes u32
  *  24  file size f64                  32  reserved (28 bytes)      60  CRC-32 of bytes 0..60 and the table
  *  64  section table, 48 bytes each: name (24 ASCII bytes, NUL-padded), dtype u32, CRC-32 u32 of the
- *      section's bytes, offset f64, byte length f64
+ *      section's bytes and its zero padding (so every byte of the file is covered), offset f64, byte length f64
  * CRC-32 is zlib's (ISO-HDLC polynomial; node:zlib crc32, Node ≥ 20.15). A truncated, corrupted or foreign
  * file is rejected with INVALID_FILE / CHECKSUM_MISMATCH / UNSUPPORTED naming the file and the section.
  */
@@ -34,7 +34,7 @@ export interface SectionInput {
 
 export interface Section {
   readonly type: SectionType;
-  readonly bytes: Uint8Array; // its own buffer, aligned for any typed array view
+  readonly bytes: Uint8Array; // at offset 0 of its own buffer, so any typed array can view it
 }
 
 export interface BinaryFile {
@@ -69,16 +69,16 @@ export function encodeBinaryFile(kind: string, version: number, sections: readon
   sections.forEach((section, i) => {
     if (section.name.length > NAME_BYTES || !/^[\x20-\x7e]+$/.test(section.name)) throw new RangeError(`section name ${section.name}`);
     const bytes = bytesOf(section.data);
+    const padding = new Uint8Array(Math.ceil(bytes.byteLength / ALIGN) * ALIGN - bytes.byteLength);
     const at = HEADER_BYTES + i * ENTRY_BYTES;
     header.set(Buffer.from(section.name, "ascii"), at);
     view.setUint32(at + NAME_BYTES, DTYPE_CODES[section.type], true);
-    view.setUint32(at + NAME_BYTES + 4, crc32(bytes), true);
+    view.setUint32(at + NAME_BYTES + 4, crc32(padding, crc32(bytes)), true);
     view.setFloat64(at + NAME_BYTES + 8, offset, true);
     view.setFloat64(at + NAME_BYTES + 16, bytes.byteLength, true);
     chunks.push(bytes);
-    const padded = Math.ceil(bytes.byteLength / ALIGN) * ALIGN;
-    if (padded > bytes.byteLength) chunks.push(new Uint8Array(padded - bytes.byteLength));
-    offset += padded;
+    if (padding.length > 0) chunks.push(padding);
+    offset += bytes.byteLength + padding.length;
   });
   header.set(Buffer.from(MAGIC, "ascii"), 0);
   header.set(Buffer.from(kind, "ascii"), 8);
@@ -149,13 +149,15 @@ export function readBinaryFile(
         throw new SpladeError("INVALID_FILE", `${path}: section "${name}" has an invalid type or extent`, { path });
       }
       if (options.only !== undefined && !options.only.includes(name)) continue;
-      const buffer = options.shared ? new SharedArrayBuffer(length) : new ArrayBuffer(length);
-      const bytes = new Uint8Array(buffer);
-      readExactly(fd, bytes, offset, path);
-      if (options.verify !== false && crc32(bytes) !== tview.getUint32(at + NAME_BYTES + 4, true)) {
+      const padded = Math.ceil(length / ALIGN) * ALIGN;
+      if (offset + padded > sizeBytes) throw new SpladeError("INVALID_FILE", `${path}: section "${name}" extends past the end of the file`, { path });
+      const buffer = options.shared ? new SharedArrayBuffer(padded) : new ArrayBuffer(padded);
+      const withPadding = new Uint8Array(buffer);
+      readExactly(fd, withPadding, offset, path);
+      if (options.verify !== false && crc32(withPadding) !== tview.getUint32(at + NAME_BYTES + 4, true)) {
         throw new SpladeError("CHECKSUM_MISMATCH", `${path}: section "${name}" checksum mismatch (file corrupted)`, { path });
       }
-      sections.set(name, { type, bytes });
+      sections.set(name, { type, bytes: withPadding.subarray(0, length) });
     }
     return { version, headerCrc32, sections, sizeBytes };
   } finally {
@@ -173,16 +175,16 @@ export function sectionArray(file: BinaryFile, path: string, name: string, type:
   const section = file.sections.get(name);
   if (section === undefined) throw new SpladeError("INVALID_FILE", `${path}: missing section "${name}"`, { path });
   if (section.type !== type) throw new SpladeError("INVALID_FILE", `${path}: section "${name}" is ${section.type}, expected ${type}`, { path });
-  const buffer = section.bytes.buffer;
+  const { buffer, byteLength } = section.bytes;
   switch (type) {
     case "u32":
-      return new Uint32Array(buffer);
+      return new Uint32Array(buffer, 0, byteLength / 4);
     case "i32":
-      return new Int32Array(buffer);
+      return new Int32Array(buffer, 0, byteLength / 4);
     case "f32":
-      return new Float32Array(buffer);
+      return new Float32Array(buffer, 0, byteLength / 4);
     case "f64":
-      return new Float64Array(buffer);
+      return new Float64Array(buffer, 0, byteLength / 8);
     default:
       return section.bytes;
   }
