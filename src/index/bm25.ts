@@ -68,3 +68,17 @@ export function bm25TermImpact(termFrequency: number, docLength: number, normInv
 export function bm25QueryWeight(count: number, docFreq: number, docCount: number): number {
   return Math.fround(count * bm25Idf(docFreq, docCount));
 }
+
+/** Term-frequency vector of a token-id sequence (documents and queries of a BM25 index). */
+export function termFrequencyVector(tokenIds: ArrayLike<number>): { indices: Uint32Array; values: Float32Array } {
+  const sorted = Uint32Array.from(tokenIds).sort();
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  const indices = new Uint32Array(distinct);
+  const values = new Float32Array(distinct);
+  for (let i = 0, k = -1; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) indices[++k] = sorted[i];
+    values[k]++;
+  }
+  return { indices, values };
+}
