@@ -31,6 +31,8 @@ export interface EvaluationModel {
   encodeDocuments(texts: readonly string[], options: EncodeTextsOptions): Promise<SparseVector[]>;
   /** Exact top-k over `corpus` (hits scoring > 0, score descending, ties by corpus order). */
   exactSearch(corpus: readonly SparseVector[]): TopKSearch;
+  /** Frees what the model holds (an onnxruntime session); the caller calls it when done. */
+  release?(): Promise<void>;
 }
 
 export type EvaluationPhase = "load" | "encode-queries" | "encode-corpus" | "search";

@@ -85,6 +85,16 @@ test("NanoBEIR from the Hub: a column per dataset and NanoBEIR_mean, then offlin
   assert.match(missing.stderr, /OFFLINE/);
 });
 
+test("both fixture SPLADE models evaluate end to end", async () => {
+  for (const model of ["test/fixtures/tiny-distilbert-splade", "test/fixtures/tiny-bert-splade"]) {
+    const result = await splade(["eval", "--model", model, "--beir", beir, "--batch-size", "2", "--max-active-dims", "64"]);
+    assert.equal(result.code, 0, result.stderr);
+    const activeDims = /\| query_active_dims +\| +([0-9.]+) \|/.exec(result.stdout);
+    assert.ok(activeDims !== null && Number(activeDims[1]) > 0 && Number(activeDims[1]) <= 64, result.stdout);
+    assert.match(result.stdout, /\| dot_ndcg@10 +\| +[0-9.]+ \|/);
+  }
+});
+
 test("usage errors exit with 2", async () => {
   const both = await splade(["eval", "--model", "bm25", "--beir", beir, "--nanobeir", "all"]);
   assert.equal(both.code, 2);

@@ -86,7 +86,10 @@ export function registerEval(program: Command): void {
           }
           progress.update(p.done, p.total);
         },
-      }).finally(() => progress.stop());
+      }).finally(async () => {
+        progress.stop();
+        await model.release?.();
+      });
       process.stdout.write(formatCardTable(columns));
       if (flags.output !== undefined) {
         const data =
