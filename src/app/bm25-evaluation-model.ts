@@ -11,7 +11,7 @@
 import { fileURLToPath } from "node:url";
 import { BertTokenizer } from "../tokenizer/index.js";
 import type { SparseVector } from "../sparse/vector.js";
-import type { Bm25Parameters } from "../index/bm25.js";
+import { termFrequencyVector, type Bm25Parameters } from "../index/bm25.js";
 import { BM25_DEFAULTS } from "../index/defaults.js";
 import type { TopKSearch } from "../eval/encoded-evaluation.js";
 import { SpladeError } from "../util/errors.js";
@@ -27,13 +27,6 @@ export interface Bm25ModelOptions {
   readonly parameters?: Bm25Parameters;
 }
 
-function termCounts(ids: readonly number[]): SparseVector {
-  const counts = new Map<number, number>();
-  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
-  const terms = [...counts.keys()].sort((a, b) => a - b);
-  return { indices: Uint32Array.from(terms), values: Float32Array.from(terms, (t) => counts.get(t)!) };
-}
-
 export function bm25EvaluationModel(options: Bm25ModelOptions = {}): EvaluationModel {
   const tokenizer = BertTokenizer.fromVocabFile(options.vocabPath ?? DEFAULT_BM25_VOCAB);
   const parameters = options.parameters ?? BM25_DEFAULTS;
@@ -43,7 +36,7 @@ export function bm25EvaluationModel(options: Bm25ModelOptions = {}): EvaluationM
     }
     const out: SparseVector[] = [];
     for (let start = 0; start < texts.length; start += opts.batchSize) {
-      for (const text of texts.slice(start, start + opts.batchSize)) out.push(termCounts(tokenizer.tokenizeToIds(text)));
+      for (const text of texts.slice(start, start + opts.batchSize)) out.push(termFrequencyVector(tokenizer.tokenizeToIds(text)));
       opts.onProgress?.(out.length, texts.length);
     }
     return out;
