@@ -1,0 +1,47 @@
+/**
+ * BM25 over BERT WordPiece as a DocumentEncoder that needs no weights: texts are tokenized with the
+ * bert-base-uncased vocabulary (WordPiece pieces as terms, no special tokens, no length cap) into term-count
+ * vectors; the index applies Lucene's BM25 (k1 = 0.9, b = 0.4 by default; index/bm25.ts). This matches
+ * Anserini's BEIR "flat-wp" baseline (bert-base-uncased analyzer, bag-of-words query boosted by counts).
+ * The vocabulary ships with the package (assets/), so `--model bm25` works offline.
+ */
+import { fileURLToPath } from "node:url";
+import { BertTokenizer } from "../tokenizer/index.js";
+import { BM25_DEFAULTS } from "../index/defaults.js";
+import { termFrequencyVector, validateBm25Parameters, type Bm25Parameters } from "../index/bm25.js";
+import type { SparseVector } from "../sparse/vector.js";
+import type { DocumentEncoder, EncodeProgressOptions } from "./document-encoder.js";
+
+/** The packaged bert-base-uncased vocabulary (a copy of shared/vocab, 30,522 tokens). */
+export const PACKAGED_VOCAB = fileURLToPath(new URL("../../assets/bert-base-uncased-vocab.txt", import.meta.url));
+export const PACKAGED_VOCAB_NAME = "bert-base-uncased";
+
+export interface Bm25EncoderOptions {
+  /** A vocab.txt; default the packaged bert-base-uncased one (recorded as "bert-base-uncased"). */
+  readonly vocab?: string;
+  readonly parameters?: Partial<Bm25Parameters>;
+}
+
+export function createBm25Encoder(options: Bm25EncoderOptions = {}): DocumentEncoder {
+  const vocab = options.vocab ?? PACKAGED_VOCAB_NAME;
+  const tokenizer = BertTokenizer.fromVocabFile(vocab === PACKAGED_VOCAB_NAME ? PACKAGED_VOCAB : vocab);
+  const parameters = { k1: options.parameters?.k1 ?? BM25_DEFAULTS.k1, b: options.parameters?.b ?? BM25_DEFAULTS.b };
+  validateBm25Parameters(parameters);
+  const encode = async (texts: readonly string[], opts: EncodeProgressOptions = {}): Promise<SparseVector[]> => {
+    const out: SparseVector[] = [];
+    for (const text of texts) {
+      out.push(termFrequencyVector(tokenizer.tokenizeToIds(text)));
+      if (out.length % 256 === 0) opts.onProgress?.(out.length, texts.length);
+    }
+    opts.onProgress?.(out.length, texts.length);
+    return out;
+  };
+  return {
+    kind: "bm25",
+    record: { kind: "bm25", vocab, ...parameters },
+    indexSettings: { weighting: { kind: "bm25", ...parameters } },
+    encodeDocuments: encode,
+    encodeQueries: encode,
+    release: async () => undefined,
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * DocumentEncoder: what the index use-cases need from a model — texts to sparse vectors, for documents and
+ * for queries — and the record of it an index stores so that search finds the same model again.
+ * Two kinds:
+ *  - "bm25": BERT WordPiece term counts (bm25-encoder.ts); the index turns them into BM25 weights
+ *    (index/bm25.ts), so `indexSettings` asks for BM25 weighting;
+ *  - "splade": a SPLADE model folder or Hub id through encoder/SparseEncoder (splade-document-encoder.ts).
+ * createEncoder picks one from a model spec ("bm25", a folder, a Hub id) or from an index's model record.
+ */
+import type { SparseVector } from "../sparse/vector.js";
+import type { IndexSettings } from "../index/manifest.js";
+import { SpladeError } from "../util/errors.js";
+
+export interface EncodeProgressOptions {
+  readonly batchSize?: number;
+  /** Texts encoded so far out of this call's total. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface DocumentEncoder {
+  readonly kind: "bm25" | "splade";
+  /** Stored in the index manifest (JSON); `encoderFromRecord` reopens the encoder from it. */
+  readonly record: ModelRecord;
+  /** Index settings the encoder's vectors need (BM25: weighting with k1, b). */
+  readonly indexSettings: Partial<IndexSettings>;
+  encodeDocuments(texts: readonly string[], options?: EncodeProgressOptions): Promise<SparseVector[]>;
+  encodeQueries(texts: readonly string[], options?: EncodeProgressOptions): Promise<SparseVector[]>;
+  release(): Promise<void>;
+}
+
+export type ModelRecord =
+  | { readonly kind: "bm25"; readonly vocab: string; readonly k1: number; readonly b: number }
+  | { readonly kind: "splade"; readonly model: string };
+
+export function parseModelRecord(record: unknown, where: string): ModelRecord {
+  const r = record as Record<string, unknown> | null;
+  if (r?.kind === "bm25" && typeof r.vocab === "string" && typeof r.k1 === "number" && typeof r.b === "number") {
+    return { kind: "bm25", vocab: r.vocab, k1: r.k1, b: r.b };
+  }
+  if (r?.kind === "splade" && typeof r.model === "string") return { kind: "splade", model: r.model };
+  throw new SpladeError("INVALID_FILE", `${where}: the index does not record a model this version knows (pass --model)`);
+}

@@ -1,0 +1,31 @@
+/**
+ * A SPLADE model (folder or Hub id) as a DocumentEncoder, through encoder/SparseEncoder: documents with
+ * `encodeDocument`, queries with `encodeQuery` (each with the model's prompts, as sentence-transformers).
+ * The index scores by dot product, so a model whose similarity is not "dot" is refused.
+ */
+import { SparseEncoder, type FromPretrainedOptions } from "../encoder/index.js";
+import { SpladeError } from "../util/errors.js";
+import type { DocumentEncoder, EncodeProgressOptions } from "./document-encoder.js";
+
+function encodeOptions(options: EncodeProgressOptions) {
+  return {
+    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    ...(options.onProgress !== undefined ? { onProgress: ({ done, total }: { done: number; total: number }) => options.onProgress!(done, total) } : {}),
+  };
+}
+
+export async function createSpladeEncoder(idOrPath: string, options: FromPretrainedOptions = {}): Promise<DocumentEncoder> {
+  const encoder = await SparseEncoder.fromPretrained(idOrPath, options);
+  if (encoder.folder.similarityFnName !== "dot") {
+    await encoder.release();
+    throw new SpladeError("UNSUPPORTED", `model ${idOrPath} uses ${encoder.folder.similarityFnName} similarity; the index scores by dot product`);
+  }
+  return {
+    kind: "splade",
+    record: { kind: "splade", model: idOrPath },
+    indexSettings: {},
+    encodeDocuments: (texts, o = {}) => encoder.encodeDocument([...texts], encodeOptions(o)),
+    encodeQueries: (texts, o = {}) => encoder.encodeQuery([...texts], encodeOptions(o)),
+    release: () => encoder.release(),
+  };
+}

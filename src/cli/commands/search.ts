@@ -1,0 +1,80 @@
+/**
+ * `splade search --index <dir> [--index <dir2> --fusion rrf] (--query "text" | --queries <file>) [-k 10]
+ *   [--json | --trec] [--model <spec>]`
+ * Exact top-k search with the model each index records (or --model). Output: a readable list per query
+ * (rank, id, score, title); --json one line per query {"query_id", "hits": [{"id", "score"}]}; --trec a TREC
+ * run file (qid Q0 docid rank score run). Queries file: JSONL {"_id", "text"}.
+ */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { hubOptionsFromEnv } from "../../hub/index.js";
+import { readQueries } from "../../app/text-files.js";
+import { searchIndexes, type QueryText, type ResultHit } from "../../app/search-indexes.js";
+import { SpladeError } from "../../util/errors.js";
+import { positiveInteger } from "./encode.js";
+
+interface SearchFlags {
+  index: string[];
+  fusion?: "rrf";
+  rrfK?: number;
+  query?: string;
+  queries?: string;
+  k: number;
+  json?: boolean;
+  trec?: boolean;
+  runName: string;
+  model?: string;
+  algorithm?: "bmp" | "exhaustive";
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function label(hit: ResultHit): string {
+  const payload = hit.payload as { title?: unknown; text?: unknown } | undefined;
+  const text = typeof payload?.title === "string" && payload.title !== "" ? payload.title : typeof payload?.text === "string" ? payload.text : "";
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > 100 ? oneLine.slice(0, 99) + "…" : oneLine;
+}
+
+export function registerSearch(program: Command): void {
+  program
+    .command("search")
+    .description("Search one or more indexes (exact top-k; several indexes are fused with RRF)")
+    .requiredOption("--index <dir>", "index directory (repeat for hybrid search)", collect)
+    .addOption(new Option("--fusion <method>", "how several indexes are combined").choices(["rrf"]))
+    .option("--rrf-k <k>", "RRF constant (default 60)", positiveInteger)
+    .option("--query <text>", "one query")
+    .option("--queries <file>", "JSONL queries {\"_id\", \"text\"}")
+    .option("-k, --k <n>", "results per query", positiveInteger, 10)
+    .option("--json", "one JSON line per query: {\"query_id\", \"hits\": [{\"id\", \"score\"}]}")
+    .option("--trec", "TREC run lines: qid Q0 docid rank score run")
+    .option("--run-name <name>", "run name for --trec", "splade")
+    .option("--model <model>", "encode queries with this model instead of the one the index records")
+    .addOption(new Option("--algorithm <name>", "exact search algorithm").choices(["bmp", "exhaustive"]))
+    .action(async (flags: SearchFlags) => {
+      if ((flags.query === undefined) === (flags.queries === undefined)) throw new SpladeError("INVALID_ARGUMENT", "give exactly one of --query or --queries");
+      if (flags.json && flags.trec) throw new InvalidArgumentError("--json and --trec are exclusive");
+      const queries: QueryText[] = flags.queries !== undefined ? await readQueries(flags.queries) : [{ id: "1", text: flags.query! }];
+      const results = await searchIndexes(flags.index, queries, {
+        k: flags.k,
+        fusion: flags.fusion,
+        rrfK: flags.rrfK,
+        model: flags.model,
+        algorithm: flags.algorithm,
+        encoder: { splade: hubOptionsFromEnv(process.env) },
+      });
+      const out: string[] = [];
+      results.forEach((result, i) => {
+        if (flags.json) {
+          out.push(JSON.stringify({ query_id: result.queryId, hits: result.hits.map(({ id, score }) => ({ id, score })) }));
+        } else if (flags.trec) {
+          result.hits.forEach((hit, rank) => out.push(`${result.queryId} Q0 ${hit.id} ${rank + 1} ${hit.score} ${flags.runName}`));
+        } else {
+          out.push(`query ${result.queryId}: ${queries[i].text}`);
+          if (result.hits.length === 0) out.push("   (no matching documents)");
+          result.hits.forEach((hit, rank) => out.push(`${String(rank + 1).padStart(4)}. ${hit.id.padEnd(12)} ${hit.score.toFixed(4).padStart(9)}  ${label(hit)}`));
+          out.push("");
+        }
+      });
+      process.stdout.write(out.join("\n") + (out.length > 0 ? "\n" : ""));
+    });
+}
