@@ -5,6 +5,8 @@
 import { Command, CommanderError } from "commander";
 import { exitCodeFor, messageFor } from "./exit-codes.js";
 // command imports (one line each)
+import { registerIndex } from "./commands/index.js";
+import { registerSearch } from "./commands/search.js";
 import { registerEncode } from "./commands/encode.js";
 import { registerTokenize } from "./commands/tokenize.js";
 import { registerInfo } from "./commands/info.js";
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // command registrations (one line each)
+  registerIndex(program);
+  registerSearch(program);
   registerEncode(program);
   registerTokenize(program);
   registerInfo(program);
