@@ -94,7 +94,7 @@ export interface AttentionMask {
 /** `mask` is the tokenizer's attention_mask, int64 [B, T] with 1 for tokens and 0 for padding. */
 export function attentionMask(ctx: ModelContext, mask: V): AttentionMask {
   const { g } = ctx;
-  if (ctx.kernels === "fused") return { int32: g.cast(mask, "int32") };
+  if (ctx.kernels === "fused" && !ctx.dropout) return { int32: g.cast(mask, "int32") };
   // transformers get_extended_attention_mask: (1 - mask) * finfo.min, broadcast over heads and queries.
   const inverted = g.sub(g.constScalar(1), g.cast(mask, "float32")); // [B, T]
   return { bias: g.unsqueeze(g.mul(inverted, g.constScalar(FLOAT32_MIN)), [1, 2]) }; // [B, 1, 1, T]
