@@ -36,12 +36,13 @@ export interface ModelFolder {
   sentenceTransformers: boolean;
 }
 
-/** Module types we can run, as written in modules.json. */
-const MLM_MODULE = "sentence_transformers.sparse_encoder.models.MLMTransformer";
-const POOLING_MODULE = "sentence_transformers.sparse_encoder.models.SpladePooling";
-/** sentence-transformers 5.x module paths (`models.MLMTransformer` moved to `modules.` in later releases). */
-const accepts = (type: unknown, canonical: string) =>
-  typeof type === "string" && (type === canonical || type === canonical.replace(".models.", ".modules.") || type.endsWith(`.${canonical.split(".").pop()}`));
+/**
+ * Module types we can run, as written in modules.json: sentence-transformers 5 writes
+ * `sentence_transformers.sparse_encoder.models.MLMTransformer` / `….SpladePooling` (later releases move the
+ * package path), so the class name decides.
+ */
+const isModule = (type: unknown, className: "MLMTransformer" | "SpladePooling") =>
+  typeof type === "string" && type.startsWith("sentence_transformers.") && type.endsWith(`.${className}`);
 
 interface ModuleEntry {
   idx?: number;
@@ -69,7 +70,7 @@ function readModules(dir: string): { poolingPath: string } | undefined {
   }
   const entries = modules as ModuleEntry[];
   const types = entries.map((m) => m.type).join(", ");
-  if (entries.length !== 2 || !accepts(entries[0].type, MLM_MODULE) || !accepts(entries[1].type, POOLING_MODULE)) {
+  if (entries.length !== 2 || !isModule(entries[0].type, "MLMTransformer") || !isModule(entries[1].type, "SpladePooling")) {
     throw new SpladeError("UNSUPPORTED", `${path}: modules [${types}] are not supported; splade-ts runs MLMTransformer followed by SpladePooling`, { path });
   }
   if (entries[0].path !== "") {
