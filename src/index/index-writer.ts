@@ -10,8 +10,9 @@
  * BM25 collection statistics: see bm25.ts (idf at query time; avgdl per segment, recomputed on merge).
  */
 import { SpladeError } from "../util/errors.js";
-import { BM25_DEFAULTS, INDEX_DEFAULTS } from "./defaults.js";
-import { bm25AvgDocLength, validateBm25Parameters } from "./bm25.js";
+import { INDEX_DEFAULTS } from "./defaults.js";
+import { bm25AvgDocLength } from "./bm25.js";
+import { resolveSettings } from "./settings.js";
 import { SegmentBuilder, type IndexDocument } from "./segment-builder.js";
 import { hasManifest, readManifest, writeManifest, type IndexSettings, type Manifest, type ManifestSegment } from "./manifest.js";
 import { withIndexLock } from "./index-lock.js";
@@ -48,18 +49,6 @@ export interface WriteResult {
 }
 
 type Documents = Iterable<IndexDocument> | AsyncIterable<IndexDocument>;
-
-export function resolveSettings(settings: Partial<IndexSettings> = {}): IndexSettings {
-  const weighting = settings.weighting ?? { kind: "none" };
-  if (weighting.kind === "bm25") validateBm25Parameters(weighting);
-  return {
-    blockSize: settings.blockSize ?? INDEX_DEFAULTS.blockSize,
-    superblockSize: settings.superblockSize ?? INDEX_DEFAULTS.superblockSize,
-    impact: settings.impact ?? INDEX_DEFAULTS.impact,
-    reorder: settings.reorder ?? INDEX_DEFAULTS.reorder,
-    weighting: weighting.kind === "bm25" ? { kind: "bm25", k1: weighting.k1 ?? BM25_DEFAULTS.k1, b: weighting.b ?? BM25_DEFAULTS.b } : { kind: "none" },
-  };
-}
 
 /** Streams documents into new segment files; returns their manifest entries. */
 async function writeNewSegments(dir: string, generation: number, settings: IndexSettings, existing: readonly ManifestSegment[], documents: Documents, taken: Set<string>, options: WriteOptions): Promise<ManifestSegment[]> {

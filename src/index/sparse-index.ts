@@ -11,7 +11,9 @@ import { SpladeError } from "../util/errors.js";
 import type { SparseVector } from "../sparse/vector.js";
 import { validateSparseVector } from "../sparse/validate.js";
 import { INDEX_DEFAULTS } from "./defaults.js";
-import { bm25QueryWeight } from "./bm25.js";
+import { bm25AvgDocLength, bm25QueryWeight } from "./bm25.js";
+import { SegmentBuilder, type IndexDocument } from "./segment-builder.js";
+import { resolveSettings } from "./settings.js";
 import { readManifest, type IndexSettings, type Manifest } from "./manifest.js";
 import { readSegmentFile } from "./segment-file.js";
 import { readDeletesFile, countDeleted } from "./deletes-file.js";
@@ -96,6 +98,19 @@ export class SparseIndex {
       return result;
     });
     return new SparseIndex(manifest.settings, manifest.model, live, manifest.generation);
+  }
+
+  /**
+   * An in-memory index of `documents` (no files): for evaluation and tests. Insertion order is the order
+   * given, so ties break by it. BM25 weighting: documents are term-frequency vectors (bm25.ts).
+   */
+  static fromDocuments(documents: Iterable<IndexDocument>, options: { settings?: Partial<IndexSettings>; model?: unknown } = {}): SparseIndex {
+    const settings = resolveSettings(options.settings);
+    const builder = new SegmentBuilder(settings);
+    for (const doc of documents) builder.add(doc);
+    const avgDocLength = bm25AvgDocLength(builder.sumDocLength, builder.docCount);
+    const segment = builder.build({ avgDocLength: avgDocLength > 0 ? avgDocLength : 1 });
+    return SparseIndex.fromSegments(settings, options.model ?? null, [{ segment, deleted: null }]);
   }
 
   /** Wraps segments already in memory (from a builder, or shared with a worker thread). */

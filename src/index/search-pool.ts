@@ -1,0 +1,121 @@
+/**
+ * Query-level parallelism: a pool of worker threads (search-worker.ts) that share one index's segments
+ * through SharedArrayBuffer (no copies) and answer batches of queries; each worker takes chunks of queries
+ * from a queue, so throughput scales with threads. Results equal SparseIndex.search exactly (same code).
+ * An index opened with `{ shared: true }` is shared as is; otherwise its arrays are copied once into shared
+ * memory.
+ */
+import { Worker } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import { SpladeError } from "../util/errors.js";
+import type { SparseVector } from "../sparse/vector.js";
+import type { SparseIndex } from "./sparse-index.js";
+import { segmentArrays, type Segment } from "./segment.js";
+import type { ScoredOrdinal } from "./top-k.js";
+import type { SearchAlgorithm } from "./search.js";
+import { INDEX_DEFAULTS } from "./defaults.js";
+import type { WorkerInit, WorkerReply, WorkerRequest } from "./search-worker.js";
+
+/** Queries per message: large enough to amortize messaging, small enough to balance the threads. */
+const CHUNK = 8;
+
+function shared<T extends ArrayBufferView | null>(array: T): T {
+  if (array === null || array.buffer instanceof SharedArrayBuffer) return array;
+  const ctor = array.constructor as new (buffer: SharedArrayBuffer) => ArrayBufferView;
+  const buffer = new SharedArrayBuffer(array.byteLength);
+  const copy = new ctor(buffer);
+  new Uint8Array(buffer).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  return copy as T;
+}
+
+function shareSegment(segment: Segment): Segment {
+  const arrays = Object.fromEntries(Object.entries(segmentArrays(segment)).map(([name, a]) => [name, shared(a)]));
+  const { termFrequencies, docLengths, ...rest } = arrays;
+  return {
+    ...segment,
+    ...(rest as unknown as Partial<Segment>),
+    bm25: segment.bm25 ? { ...segment.bm25, termFrequencies: termFrequencies as Uint32Array, docLengths: docLengths as Uint32Array } : null,
+  } as Segment;
+}
+
+/**
+ * Starts a worker. Built code runs search-worker.js directly; from TypeScript sources (tests, benchmarks
+ * under tsx) the worker first registers tsx's loader, which workers do not inherit from `--import tsx`.
+ */
+function startWorker(init: WorkerInit): Worker {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./search-worker.js", import.meta.url), { workerData: init });
+  const worker = new URL("./search-worker.ts", import.meta.url).href;
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`;
+  return new Worker(code, { eval: true, workerData: init });
+}
+
+export class SearchPool {
+  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void }>();
+  private nextId = 0;
+
+  private constructor(
+    private readonly index: SparseIndex,
+    private readonly workers: Worker[],
+  ) {
+    for (const worker of workers) {
+      worker.on("message", (reply: WorkerReply) => {
+        if (reply.id < 0) return;
+        const entry = this.pending.get(reply.id);
+        this.pending.delete(reply.id);
+        entry?.resolve(reply);
+      });
+      worker.on("error", (error: Error) => {
+        for (const [id, entry] of this.pending) entry.resolve({ id, error: { message: error.message } });
+        this.pending.clear();
+      });
+    }
+  }
+
+  static async create(index: SparseIndex, options: { threads?: number } = {}): Promise<SearchPool> {
+    const threads = options.threads ?? Math.min(availableParallelism(), 8);
+    const init: WorkerInit = {
+      segments: index.segments.map((s) => ({ segment: shareSegment(s.segment), deleted: shared(s.deleted), baseOrdinal: s.baseOrdinal })),
+    };
+    const workers = Array.from({ length: threads }, () => startWorker(init));
+    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
+      w.once("message", () => resolve());
+      w.once("error", reject);
+    })));
+    return new SearchPool(index, workers);
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  /** Exact top-k (ordinal, score) for each query, in query order. */
+  async search(queries: readonly SparseVector[], options: { k?: number; algorithm?: SearchAlgorithm } = {}): Promise<ScoredOrdinal[][]> {
+    const weighted = queries.map((q) => this.index.queryVector(q));
+    const results: ScoredOrdinal[][] = new Array(queries.length);
+    let next = 0;
+    const k = options.k ?? INDEX_DEFAULTS.k;
+    const algorithm = options.algorithm ?? "bmp";
+    const run = async (worker: Worker): Promise<void> => {
+      while (next < weighted.length) {
+        const start = next;
+        next = Math.min(weighted.length, next + CHUNK);
+        const id = this.nextId++;
+        const reply = await new Promise<WorkerReply>((resolve) => {
+          this.pending.set(id, { resolve });
+          worker.postMessage({ id, queries: weighted.slice(start, next), k, algorithm } satisfies WorkerRequest);
+        });
+        if (reply.error) throw new SpladeError("INVALID_ARGUMENT", `search worker: ${reply.error.message}`);
+        reply.results!.forEach((r, i) => {
+          results[start + i] = Array.from(r.ordinals, (ordinal, j) => ({ ordinal, score: r.scores[j] }));
+        });
+      }
+    };
+    await Promise.all(this.workers.map(run));
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Worker thread of search-pool.ts: holds the index's segments (typed arrays over SharedArrayBuffers, so
+ * nothing is copied) and answers batches of already-weighted query vectors with exact top-k ordinals.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { Segment } from "./segment.js";
+import type { LiveSegment } from "./segment-query.js";
+import { SearchScratch } from "./segment-query.js";
+import { searchSegments, type SearchAlgorithm } from "./search.js";
+
+export interface WorkerInit {
+  readonly segments: ReadonlyArray<{ segment: Segment; deleted: Uint32Array | null; baseOrdinal: number }>;
+}
+
+export interface WorkerRequest {
+  readonly id: number;
+  readonly queries: ReadonlyArray<{ indices: Uint32Array; values: Float32Array }>;
+  readonly k: number;
+  readonly algorithm: SearchAlgorithm;
+}
+
+export interface WorkerReply {
+  readonly id: number;
+  readonly results?: Array<{ ordinals: Float64Array; scores: Float64Array }>;
+  readonly error?: { message: string; code?: string };
+}
+
+const init = workerData as WorkerInit;
+const live: LiveSegment[] = init.segments.map((s) => ({ segment: s.segment, deleted: s.deleted, baseOrdinal: s.baseOrdinal }));
+const scratch = new SearchScratch();
+
+parentPort!.postMessage({ id: -1 } satisfies WorkerReply); // ready
+parentPort!.on("message", (request: WorkerRequest) => {
+  try {
+    const results = request.queries.map((query) => {
+      const hits = searchSegments(live, query, { k: request.k, algorithm: request.algorithm, scratch });
+      return { ordinals: Float64Array.from(hits, (h) => h.ordinal), scores: Float64Array.from(hits, (h) => h.score) };
+    });
+    parentPort!.postMessage({ id: request.id, results } satisfies WorkerReply);
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    parentPort!.postMessage({ id: request.id, error: { message: e.message, code: e.code } } satisfies WorkerReply);
+  }
+});
