@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { unusedLocalUrl } from "../helpers/hub-server.js";
+import { startHubServer, unusedLocalUrl } from "../helpers/hub-server.js";
 import { compareSparse, encodeGoldens, FIXTURES, modelDir } from "../parity/golden.js";
 
 const DISTILBERT = modelDir("tiny-distilbert-splade");
@@ -163,4 +163,25 @@ test("errors a new user meets: truncated weights, missing config.json, unknown a
   assert.equal(run.code, 5);
   assert.match(run.stderr, /\[OFFLINE\]/);
   assert.ok(!existsSync(join(dir, "o.jsonl")));
+});
+
+test("a Hub id through HF_ENDPOINT and HF_HUB_CACHE, --revision, then offline from the cache", async (t) => {
+  const dir = tempDir(t);
+  const hub = await startHubServer({ models: { "org/tiny": { main: DISTILBERT, "v1.0": BERT } } });
+  t.after(() => hub.close());
+  const env = { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(dir, "cache"), HF_HUB_OFFLINE: "0" };
+  let run = await splade(["info", "--model", "org/tiny", "--revision", "v1.0", "--json"], env);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout).architecture, "BertForMaskedLM");
+  const input = join(dir, "in.txt");
+  writeFileSync(input, "hello hub\n");
+  run = await splade(["encode", "--model", "org/tiny", "--input", input, "--output", join(dir, "hub.jsonl")], env);
+  assert.equal(run.code, 0, run.stderr);
+  run = await splade(["encode", "--model", "org/tiny", "--input", input, "--output", join(dir, "offline.jsonl")], { ...env, HF_HUB_OFFLINE: "1" });
+  assert.equal(run.code, 0, run.stderr);
+  run = await splade(["encode", "--model", DISTILBERT, "--input", input, "--output", join(dir, "local.jsonl")]);
+  assert.equal(run.code, 0, run.stderr);
+  const local = readFileSync(join(dir, "local.jsonl"), "utf8");
+  assert.equal(readFileSync(join(dir, "hub.jsonl"), "utf8"), local);
+  assert.equal(readFileSync(join(dir, "offline.jsonl"), "utf8"), local);
 });

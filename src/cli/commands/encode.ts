@@ -5,6 +5,7 @@
  * into JSONL vectors {"id"?, "indices", "values"} in input order, streaming with bounded memory; the output
  * appears only when every line is encoded. A progress bar goes to stderr on a terminal.
  */
+import { createReadStream } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { encodeFile, SparseEncoder, type Task } from "../../encoder/index.js";
 import { DEFAULT_BATCH_SIZE } from "../../encoder/defaults.js";
@@ -13,6 +14,7 @@ import { createProgress } from "../progress.js";
 
 interface EncodeFlags {
   model: string;
+  revision?: string;
   input: string;
   output: string;
   task?: Task;
@@ -22,6 +24,17 @@ interface EncodeFlags {
   maxActiveDims?: number;
   threads?: number;
   quantize?: "int8";
+}
+
+/** Lines in a file (the progress bar's total; blank JSONL lines make it an upper bound). */
+async function countLines(path: string): Promise<number> {
+  let lines = 0;
+  let last = 10;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+    if (chunk.length > 0) last = chunk[chunk.length - 1];
+  }
+  return last === 10 ? lines : lines + 1;
 }
 
 export function positiveInteger(value: string): number {
@@ -35,6 +48,7 @@ export function registerEncode(program: Command): void {
     .command("encode")
     .description("Encode texts (JSONL or one per line) into SPLADE vectors (JSONL: id, indices, values)")
     .requiredOption("--model <model>", "SPLADE model folder or Hugging Face Hub id")
+    .option("--revision <rev>", "Hub branch, tag or commit (default main)")
     .requiredOption("--input <file>", "JSONL with a text field (and _id/id, title), or plain text with one text per line")
     .requiredOption("--output <file>", "JSONL vectors, one per input record, in input order")
     .addOption(new Option("--task <task>", "use the model's query or document prompt").choices(["query", "document"]))
@@ -47,10 +61,12 @@ export function registerEncode(program: Command): void {
     .action(async (flags: EncodeFlags) => {
       const encoder = await SparseEncoder.fromPretrained(flags.model, {
         ...hubOptionsFromEnv(process.env),
+        revision: flags.revision,
         threads: flags.threads,
         quantize: flags.quantize,
       });
       const progress = createProgress("encode");
+      const total = process.stderr.isTTY ? await countLines(flags.input) : undefined;
       try {
         const count = await encodeFile(encoder, flags.input, flags.output, {
           task: flags.task,
@@ -58,7 +74,7 @@ export function registerEncode(program: Command): void {
           format: flags.format,
           batchSize: flags.batchSize,
           maxActiveDims: flags.maxActiveDims,
-          onProgress: (written) => progress.update(written),
+          onProgress: (written) => progress.update(written, total),
         });
         progress.stop();
         process.stderr.write(`encoded ${count} texts into ${flags.output}\n`);

@@ -29,9 +29,10 @@ export function registerInfo(program: Command): void {
     .command("info")
     .description("Describe a SPLADE model: architecture, sizes, max_seq_length, pooling, prompts")
     .requiredOption("--model <model>", "SPLADE model folder or Hugging Face Hub id")
+    .option("--revision <rev>", "Hub branch, tag or commit (default main)")
     .option("--json", "print JSON instead of a table")
-    .action(async (flags: { model: string; json?: boolean }) => {
-      const info = await describeModel(flags.model, hubOptionsFromEnv(process.env));
+    .action(async (flags: { model: string; revision?: string; json?: boolean }) => {
+      const info = await describeModel(flags.model, { ...hubOptionsFromEnv(process.env), revision: flags.revision });
       process.stdout.write(flags.json ? JSON.stringify(info, null, 2) + "\n" : formatInfo(info));
     });
 }

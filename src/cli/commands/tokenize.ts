@@ -11,6 +11,7 @@ import { positiveInteger } from "./encode.js";
 
 interface TokenizeFlags {
   model: string;
+  revision?: string;
   input: string;
   output: string;
   maxLength?: number;
@@ -22,12 +23,13 @@ export function registerTokenize(program: Command): void {
     .command("tokenize")
     .description("Tokenize texts with a model's tokenizer (JSONL: id, ids)")
     .requiredOption("--model <model>", "model folder or Hugging Face Hub id (tokenizer.json or vocab.txt)")
+    .option("--revision <rev>", "Hub branch, tag or commit (default main)")
     .requiredOption("--input <file>", "JSONL with a text field (and _id/id), or plain text with one text per line")
     .requiredOption("--output <file>", "JSONL token ids, one line per input record")
     .option("--max-length <n>", "truncate to n ids, [CLS] and [SEP] included", positiveInteger)
     .addOption(new Option("--format <format>", "input format").choices(["auto", "jsonl", "text"]).default("auto"))
     .action(async (flags: TokenizeFlags) => {
-      const tokenizer = await loadTokenizer(flags.model, hubOptionsFromEnv(process.env));
+      const tokenizer = await loadTokenizer(flags.model, { ...hubOptionsFromEnv(process.env), revision: flags.revision });
       const writer = await AtomicFileWriter.open(flags.output);
       try {
         for await (const record of readTextRecords(flags.input, { format: flags.format })) {
