@@ -14,7 +14,7 @@ import { blockMaxSearchSegment } from "./block-max-pruning.js";
 export type SearchAlgorithm = "bmp" | "exhaustive";
 export const SEARCH_ALGORITHMS: readonly SearchAlgorithm[] = ["bmp", "exhaustive"];
 
-type SegmentSearch = (live: LiveSegment, query: SegmentQuery, heap: TopK, scratch: SearchScratch) => void;
+type SegmentSearch = (live: LiveSegment, query: SegmentQuery, heap: TopK, scratch: SearchScratch, seedBlocks?: number) => void;
 const BY_NAME: Record<SearchAlgorithm, SegmentSearch> = {
   bmp: blockMaxSearchSegment,
   exhaustive: exhaustiveSearchSegment,
@@ -25,6 +25,8 @@ export interface SegmentSearchOptions {
   readonly algorithm?: SearchAlgorithm;
   /** Reused buffers (one per thread); a fresh one is made when absent. */
   readonly scratch?: SearchScratch;
+  /** BMP tuning: blocks scored in bound order before the term-at-a-time phase (block-max-pruning.ts). */
+  readonly seedBlocks?: number;
 }
 
 export function searchSegments(segments: readonly LiveSegment[], query: SparseVector, options: SegmentSearchOptions): ScoredOrdinal[] {
@@ -34,6 +36,6 @@ export function searchSegments(segments: readonly LiveSegment[], query: SparseVe
   validateSparseVector(query, { label: "query", nonNegative: true });
   const heap = new TopK(options.k);
   const scratch = options.scratch ?? new SearchScratch();
-  for (const live of segments) run(live, resolveQuery(live.segment, query), heap, scratch);
+  for (const live of segments) run(live, resolveQuery(live.segment, query), heap, scratch, options.seedBlocks);
   return heap.sorted();
 }

@@ -80,6 +80,9 @@ test("every algorithm equals brute force on random corpora (property)", () => {
           const got = searchSegments(live, query, { k, algorithm });
           assert.deepEqual(got, expected, `${algorithm} differs from brute force`);
         }
+        for (const seedBlocks of [0, 1, 3]) {
+          assert.deepEqual(searchSegments(live, query, { k, algorithm: "bmp", seedBlocks }), expected, `bmp with ${seedBlocks} seed blocks`);
+        }
       }
     }),
     { numRuns: 300 },
