@@ -46,14 +46,18 @@ export function createTrainingEvaluator(o: TrainingEvaluatorOptions): TrainingEv
     async evaluate({ dir, step }) {
       o.onProgress?.(`evaluating step ${step}`);
       const model = await openEvaluationModel(dir, { hub: o.hub });
-      const columns = await evaluateModel({
-        model,
-        datasets,
-        conventions: "st",
-        ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
-        nanoBeir: "nanobeir" in data,
-      });
-      return flatMetrics(columns);
+      try {
+        const columns = await evaluateModel({
+          model,
+          datasets,
+          conventions: "st",
+          ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+          nanoBeir: "nanobeir" in data,
+        });
+        return flatMetrics(columns);
+      } finally {
+        await model.release?.();
+      }
     },
   };
 }

@@ -61,10 +61,11 @@ export function registerMineNegatives(program: Command): void {
       const pairs = f.pairs !== undefined ? readPairs(f.pairs) : readBeirPairs(f.pairsBeir!, { split: f.pairsSplit, title });
       const corpus = readBeirCorpusTexts(join(f.index, "corpus.jsonl"), { title });
       const model = await openEvaluationModel(f.model, { hub: hubOptionsFromEnv(process.env) });
-      const retriever = await modelRetriever(model, corpus);
-      const mined = await mineHardNegatives(pairs, retriever, {
-        numNegatives: f.numNegatives, rangeMin: f.rangeMin, rangeMax: f.rangeMax, samplingStrategy: f.sampling, outputFormat: f.outputFormat, seed: f.seed,
-      });
+      const mined = await modelRetriever(model, corpus)
+        .then((retriever) => mineHardNegatives(pairs, retriever, {
+          numNegatives: f.numNegatives, rangeMin: f.rangeMin, rangeMax: f.rangeMax, samplingStrategy: f.sampling, outputFormat: f.outputFormat, seed: f.seed,
+        }))
+        .finally(() => model.release?.());
       writeFileAtomicSync(f.out, mined.rows.map((r) => JSON.stringify(r) + "\n"));
       const s = mined.stats;
       process.stdout.write(`${s.pairs} pairs (${s.queries} queries), ${s.meanCandidates.toFixed(1)} candidates per query → ${s.rows} rows in ${f.out}${s.skippedPairs ? `; ${s.skippedPairs} pairs without enough negatives` : ""}\n`);

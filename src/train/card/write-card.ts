@@ -78,7 +78,10 @@ export function modelCard(input: ModelCardInput): string {
   const { source, state } = input;
   const savedStep = input.options.loadBestModelAtEnd && state.best_step !== null ? state.best_step : state.global_step;
   const finalEval = state.evaluations.find((e) => e.step === savedStep);
-  const metricColumns = [...new Set(state.evaluations.flatMap((e) => Object.keys(e.metrics)))];
+  // The log table shows nDCG@10 per dataset, as the seed card does; every metric is in the evaluation table.
+  const allMetrics = [...new Set(state.evaluations.flatMap((e) => Object.keys(e.metrics)))];
+  const ndcg = allMetrics.filter((k) => k.endsWith("ndcg@10"));
+  const metricColumns = ndcg.length > 0 ? ndcg : allMetrics;
   const base = basename(source.dir);
   const pooling = `{'pooling_strategy': '${source.pooling.pooling}', 'activation_function': '${source.pooling.activation}', 'word_embedding_dimension': ${source.config.vocabSize}}`;
   const versions = input.versions ?? { "splade-ts": "0.1.0", "Node.js": process.versions.node };
