@@ -17,11 +17,11 @@ import { loadSpladeQueries, loadVocab } from "./_splade-queries.js";
 import { splitQueries, SyntheticSpladeCorpus, type GeneratorKind } from "./_synthetic-splade.js";
 import { SegmentBuilder } from "../src/index/segment-builder.js";
 import { SparseIndex } from "../src/index/sparse-index.js";
-import { SearchPool } from "../src/index/search-pool.js";
+import { SearchPool, shareSegment } from "../src/index/search-pool.js";
 import { SearchScratch } from "../src/index/segment-query.js";
 import { resolveSettings } from "../src/index/settings.js";
 import { INDEX_DEFAULTS } from "../src/index/defaults.js";
-import { segmentArrays, type Segment } from "../src/index/segment.js";
+import { segmentSearchBytes, type Segment } from "../src/index/segment.js";
 import type { IndexSettings } from "../src/index/manifest.js";
 import type { SparseVector } from "../src/sparse/vector.js";
 import type { ScoredOrdinal } from "../src/index/top-k.js";
@@ -39,24 +39,37 @@ function flag(args: string[], name: string, fallback: string): string {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** Index bytes without ids and payloads: what search reads. */
-function postingBytes(segment: Segment): number {
-  const { idOffsets, idBytes, payloadOffsets, payloadBytes, ...rest } = segmentArrays(segment);
-  void idOffsets, idBytes, payloadOffsets, payloadBytes;
-  return Object.values(rest).reduce((n, a) => n + (a ? a.byteLength : 0), 0);
+
+interface Latencies {
+  readonly results: ScoredOrdinal[][];
+  readonly times: number[];
+  readonly p50: number;
+  readonly p99: number;
+  readonly mean: number;
 }
 
-function latencies(index: SparseIndex, queries: readonly SparseVector[], algorithm: "bmp" | "exhaustive") {
-  const scratch = new SearchScratch();
-  const times: number[] = [];
-  const results: ScoredOrdinal[][] = [];
-  for (const query of queries) {
-    const t0 = performance.now();
-    results.push(index.searchOrdinals(query, { k: 10, algorithm, scratch }));
-    times.push(performance.now() - t0);
-  }
+function summarize(results: ScoredOrdinal[][], times: number[]): Latencies {
   const sorted = [...times].sort((a, b) => a - b);
-  return { results, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), mean: mean(times) };
+  return { results, times, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), mean: mean(times) };
+}
+
+/**
+ * Single-thread latencies of each algorithm, interleaved query by query (the baseline first) so that both
+ * see the same machine conditions. The baseline runs on the first `baselineCount` queries only.
+ */
+function latencies(index: SparseIndex, queries: readonly SparseVector[], algorithms: readonly ("bmp" | "exhaustive")[], baselineCount: number): Map<string, Latencies> {
+  const scratch = new SearchScratch();
+  const out = new Map<string, { results: ScoredOrdinal[][]; times: number[] }>(algorithms.map((a) => [a, { results: [], times: [] }]));
+  queries.forEach((query, i) => {
+    for (const algorithm of algorithms) {
+      if (algorithm === "exhaustive" && i >= baselineCount) continue;
+      const t0 = performance.now();
+      const hits = index.searchOrdinals(query, { k: 10, algorithm, scratch });
+      out.get(algorithm)!.times.push(performance.now() - t0);
+      out.get(algorithm)!.results.push(hits);
+    }
+  });
+  return new Map([...out].map(([a, r]) => [a, summarize(r.results, r.times)]));
 }
 
 async function throughput(index: SparseIndex, queries: readonly SparseVector[], algorithm: "bmp" | "exhaustive", threads: number): Promise<number> {
@@ -104,7 +117,9 @@ export async function main(args: string[]): Promise<void> {
   const buildMs = new Map<string, number>(variants.map((v) => [v, 0]));
   const flush = (v: "f32" | "u8") => {
     const t0 = performance.now();
-    segments.get(v)!.push(builders.get(v)!.build());
+    // Shared memory right away, so that worker threads can search without a second copy of the index.
+    const segment = builders.get(v)!.build();
+    segments.get(v)!.push(threads > 0 ? shareSegment(segment) : segment);
     buildMs.set(v, buildMs.get(v)! + performance.now() - t0);
     builders.set(v, new SegmentBuilder({ ...settings, impact: v }));
   };
@@ -124,26 +139,31 @@ export async function main(args: string[]): Promise<void> {
   for (const v of variants) if (builders.get(v)!.docCount > 0) flush(v);
   const indexes = new Map(variants.map((v) => [v, SparseIndex.fromSegments({ ...settings, impact: v }, null, segments.get(v)!.map((segment) => ({ segment, deleted: null })))]));
   const f32 = indexes.get("f32")!;
-  const bytes = segments.get("f32")!.reduce((n, s) => n + postingBytes(s), 0);
+  const bytes = segments.get("f32")!.reduce((n, s) => n + segmentSearchBytes(s), 0);
   log(`corpus: ${docs} documents, ${postings} postings (${(postings / docs).toFixed(1)} per document), generated in ${(generateMs / 1000).toFixed(1)} s`);
   log(`build (f32): ${(buildMs.get("f32")! / 1000).toFixed(1)} s (add + layout, ${segments.get("f32")!.length} segment(s)); ${(bytes / postings).toFixed(2)} index bytes per posting (${(bytes / 2 ** 20).toFixed(0)} MiB without ids)`);
 
   const exhaustiveQueries = queries.slice(0, exhaustiveCount);
-  const exhaustive = latencies(f32, exhaustiveQueries, "exhaustive");
-  const bmp = latencies(f32, queries, "bmp");
+  const measured = latencies(f32, queries, ["exhaustive", "bmp"], exhaustiveCount);
+  const exhaustive = measured.get("exhaustive")!;
+  const bmp = measured.get("bmp")!;
+  const perQueryRatio = exhaustive.times.map((e, i) => e / bmp.times[i]).sort((a, b) => a - b);
   const mismatches = exhaustiveQueries.filter((_, i) => JSON.stringify(exhaustive.results[i]) !== JSON.stringify(bmp.results[i])).length;
   const fmt = (r: { p50: number; p99: number; mean: number }) => `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, mean ${r.mean.toFixed(2)} ms`;
   log(`exhaustive (1 thread, ${exhaustiveQueries.length} queries): ${fmt(exhaustive)}`);
   log(`bmp        (1 thread, ${queries.length} queries): ${fmt(bmp)}`);
-  log(`bmp vs exhaustive: ${(exhaustive.p50 / bmp.p50).toFixed(1)}× at p50, ${(exhaustive.mean / bmp.mean).toFixed(1)}× mean; identical top-10 on ${exhaustiveQueries.length - mismatches}/${exhaustiveQueries.length} queries`);
-  const qpsBmp = await throughput(f32, queries, "bmp", threads);
-  const qpsExhaustive = await throughput(f32, exhaustiveQueries, "exhaustive", threads);
-  log(`throughput on ${threads} threads: bmp ${qpsBmp.toFixed(0)} QPS, exhaustive ${qpsExhaustive.toFixed(0)} QPS`);
+  const bmpOnBaseline = summarize([], bmp.times.slice(0, exhaustiveCount));
+  log(`bmp vs exhaustive (same ${exhaustiveQueries.length} queries): ${(exhaustive.p50 / bmpOnBaseline.p50).toFixed(1)}× at p50, ${(exhaustive.mean / bmpOnBaseline.mean).toFixed(1)}× mean, median per-query speed-up ${percentile(perQueryRatio, 0.5).toFixed(1)}×; identical top-10 on ${exhaustiveQueries.length - mismatches}/${exhaustiveQueries.length} queries`);
+  if (threads > 0) {
+    const qpsBmp = await throughput(f32, queries, "bmp", threads);
+    const qpsExhaustive = await throughput(f32, exhaustiveQueries, "exhaustive", threads);
+    log(`throughput on ${threads} threads: bmp ${qpsBmp.toFixed(0)} QPS, exhaustive ${qpsExhaustive.toFixed(0)} QPS`);
+  }
 
   if (withU8) {
     const u8 = indexes.get("u8")!;
-    const u8Bytes = segments.get("u8")!.reduce((n, s) => n + postingBytes(s), 0);
-    const quantized = latencies(u8, queries, "bmp");
+    const u8Bytes = segments.get("u8")!.reduce((n, s) => n + segmentSearchBytes(s), 0);
+    const quantized = latencies(u8, queries, ["bmp"], 0).get("bmp")!;
     const overlaps = queries.map((_, i) => {
       const exact = new Set(bmp.results[i].map((h) => h.ordinal));
       return exact.size === 0 ? 1 : quantized.results[i].filter((h) => exact.has(h.ordinal)).length / exact.size;

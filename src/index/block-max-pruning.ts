@@ -24,6 +24,8 @@ import { blockBounds, unitLimit, type BlockBounds } from "./block-bounds.js";
 
 /** Buckets of the counting sort over block bounds. */
 const BUCKETS = 4096;
+/** Phase B streams all postings (no skipping) when more than this fraction of blocks are candidates. */
+const STREAM_ALL_FRACTION = 0.35;
 
 /** Phase A scores max(32, NB/256) blocks before phase B may start (measured: bench/search.ts). */
 export function defaultSeedBlocks(blockCount: number): number {
@@ -109,7 +111,10 @@ function phaseB(live: LiveSegment, query: SegmentQuery, bounds: BlockBounds, sco
       inSuper[b >>> superShift] = 1;
     }
   }
-  const acc = scratch.float64(3, C * B); // [C, B]
+  // With most blocks still in the running, skipping costs more than it saves: stream every posting.
+  const everything = C > NB * STREAM_ALL_FRACTION;
+  if (everything) for (let b = 0; b < NB; b++) slot[b] = b;
+  const acc = scratch.float64(3, (everything ? NB : C) * B); // [C, B]
   const { termSuperStart, superBlock, superPairStart, pairBlockOffset, pairPostingStart, postingDocOffset } = seg;
   const f32 = u8Values === null ? (seg.postingImpacts as Float32Array) : null;
   const codes = seg.postingImpacts as Uint8Array;
@@ -118,7 +123,7 @@ function phaseB(live: LiveSegment, query: SegmentQuery, bounds: BlockBounds, sco
     const w = query.weight[q];
     for (let sp = termSuperStart[ti]; sp < termSuperStart[ti + 1]; sp++) {
       const s = superBlock[sp];
-      if (inSuper[s] === 0) continue;
+      if (!everything && inSuper[s] === 0) continue;
       const firstBlock = s << superShift;
       for (let j = superPairStart[sp]; j < superPairStart[sp + 1]; j++) {
         const c = slot[firstBlock + pairBlockOffset[j]];
@@ -133,7 +138,7 @@ function phaseB(live: LiveSegment, query: SegmentQuery, bounds: BlockBounds, sco
   let threshold = heap.threshold;
   for (let c = 0; c < C; c++) {
     const first = candidates[c] << seg.blockShift;
-    for (let d = 0, at = c * B; d < B; d++, at++) {
+    for (let d = 0, at = slot[candidates[c]] * B; d < B; d++, at++) {
       const score = acc[at];
       if (score > 0 && score >= threshold) {
         offerDocument(live, heap, first + d, score);

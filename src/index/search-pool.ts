@@ -28,7 +28,8 @@ function shared<T extends ArrayBufferView | null>(array: T): T {
   return copy as T;
 }
 
-function shareSegment(segment: Segment): Segment {
+/** The segment with every array in shared memory (copied once unless it already is). */
+export function shareSegment(segment: Segment): Segment {
   const arrays = Object.fromEntries(Object.entries(segmentArrays(segment)).map(([name, a]) => [name, shared(a)]));
   const { termFrequencies, docLengths, ...rest } = arrays;
   return {

@@ -131,6 +131,13 @@ export function segmentArrays(segment: Segment): Record<string, ArrayBufferView 
   };
 }
 
+/** Bytes of the arrays search reads (everything but ids, payloads and BM25's merge-only tf/dl arrays). */
+export function segmentSearchBytes(segment: Segment): number {
+  const { idOffsets, idBytes, payloadOffsets, payloadBytes, termFrequencies, docLengths, ...searched } = segmentArrays(segment);
+  void [idOffsets, idBytes, payloadOffsets, payloadBytes, termFrequencies, docLengths];
+  return Object.values(searched).reduce((sum, a) => sum + (a ? a.byteLength : 0), 0);
+}
+
 /** Bytes held by the segment's arrays. */
 export function segmentSizeBytes(segment: Segment): number {
   return Object.values(segmentArrays(segment)).reduce((sum, a) => sum + (a ? a.byteLength : 0), 0);

@@ -17,7 +17,7 @@ import { resolveSettings } from "./settings.js";
 import { readManifest, type IndexSettings, type Manifest } from "./manifest.js";
 import { readSegmentFile } from "./segment-file.js";
 import { readDeletesFile, countDeleted } from "./deletes-file.js";
-import { findTerm, segmentDocId, segmentPayload, segmentSizeBytes, type Segment } from "./segment.js";
+import { findTerm, segmentDocId, segmentPayload, segmentSearchBytes, segmentSizeBytes, type Segment } from "./segment.js";
 import type { LiveSegment } from "./segment-query.js";
 import { searchSegments, type SearchAlgorithm } from "./search.js";
 import type { SearchScratch } from "./segment-query.js";
@@ -55,7 +55,9 @@ export interface IndexStats {
   readonly segmentCount: number;
   readonly postingCount: number;
   readonly termCount: number;
+  /** All arrays, ids and payloads included. */
   readonly sizeBytes: number;
+  /** Search structures only (segment.ts segmentSearchBytes) per posting. */
   readonly bytesPerPosting: number;
   readonly generation: number | null;
   readonly settings: IndexSettings;
@@ -183,11 +185,13 @@ export class SparseIndex {
     const terms = new Set<number>();
     let postingCount = 0;
     let sizeBytes = 0;
+    let searchBytes = 0;
     let deletedCount = 0;
     for (const { segment, deleted } of this.segments) {
       for (const t of segment.termIds) terms.add(t);
       postingCount += segment.postingCount;
       sizeBytes += segmentSizeBytes(segment);
+      searchBytes += segmentSearchBytes(segment);
       deletedCount += deleted ? countDeleted(deleted) : 0;
     }
     return {
@@ -197,7 +201,7 @@ export class SparseIndex {
       postingCount,
       termCount: terms.size,
       sizeBytes,
-      bytesPerPosting: postingCount === 0 ? 0 : sizeBytes / postingCount,
+      bytesPerPosting: postingCount === 0 ? 0 : searchBytes / postingCount,
       generation: this.generation,
       settings: this.settings,
       model: this.model,

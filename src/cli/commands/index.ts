@@ -136,7 +136,7 @@ export function registerIndex(program: Command): void {
         `model        ${JSON.stringify(stats.model)}`,
         `documents    ${stats.docCount} live, ${stats.deletedCount} deleted, in ${stats.segmentCount} segment(s)`,
         `postings     ${stats.postingCount} over ${stats.termCount} terms`,
-        `size         ${megabytes(stats.sizeBytes)} (${stats.bytesPerPosting.toFixed(2)} bytes per posting)`,
+        `size         ${megabytes(stats.sizeBytes)} with ids and stored texts; ${stats.bytesPerPosting.toFixed(2)} index bytes per posting`,
         `impacts      ${stats.settings.impact}${w.kind === "bm25" ? `, BM25 k1=${w.k1} b=${w.b}` : ""}`,
         `blocks       ${stats.settings.blockSize} documents, ${stats.settings.superblockSize} blocks per superblock, reorder ${stats.settings.reorder}`,
       ];
