@@ -4,8 +4,9 @@
 export const INDEX_DEFAULTS = {
   /**
    * Documents per block of the block-max structure. Mallia, Suel & Tonellotto, "Faster Learned Sparse
-   * Retrieval with Block-Max Pruning" (SIGIR 2024) find 32–64 best on MS MARCO; bench/search.ts measured
-   * 64 against 32 and 128 here (BENCHMARKS.md, Search). Must be a power of two ≤ 256 (doc offsets are u8).
+   * Retrieval with Block-Max Pruning" (SIGIR 2024) find 32–64 best on MS MARCO; here 32 and 64 gave the same
+   * latency at 1M documents and 64 the smaller index (BENCHMARKS.md, Search). A power of two ≤ 256 (doc
+   * offsets are u8).
    */
   blockSize: 64,
   /**
