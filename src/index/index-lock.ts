@@ -3,9 +3,10 @@
  * no longer exists (a writer that was killed) is stale and is taken over; readers never lock (they read
  * whatever the manifest publishes, which is always complete).
  */
-import { openSync, closeSync, readFileSync, rmSync, writeSync, mkdirSync } from "node:fs";
+import { openSync, closeSync, existsSync, readFileSync, rmSync, writeSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { SpladeError } from "../util/errors.js";
+import { MANIFEST_FILE } from "./manifest.js";
 
 export const LOCK_FILE = "index.lock";
 
@@ -18,9 +19,10 @@ function processExists(pid: number): boolean {
   }
 }
 
-/** Runs `fn` holding the directory's writer lock. */
-export async function withIndexLock<T>(dir: string, fn: () => Promise<T> | T): Promise<T> {
-  mkdirSync(dir, { recursive: true });
+/** Runs `fn` holding the directory's writer lock; `create` makes the directory when it does not exist. */
+export async function withIndexLock<T>(dir: string, fn: () => Promise<T> | T, options: { create?: boolean } = {}): Promise<T> {
+  if (options.create) mkdirSync(dir, { recursive: true });
+  else if (!existsSync(join(dir, MANIFEST_FILE))) throw new SpladeError("FILE_NOT_FOUND", `${dir}: no index here (cannot read ${MANIFEST_FILE})`, { path: dir });
   const path = join(dir, LOCK_FILE);
   for (let attempt = 0; ; attempt++) {
     try {

@@ -96,7 +96,7 @@ export async function createIndex(dir: string, documents: Documents, options: Cr
     const segments = await writeNewSegments(dir, generation, settings, [], documents, new Set(), options);
     commit(dir, { format: "splade-ts-index", version: 1, generation, settings, model: options.model ?? null, segments });
     return { generation, addedCount: segments.reduce((n, s) => n + s.docCount, 0), segmentCount: segments.length };
-  });
+  }, { create: true });
 }
 
 /** Adds documents as new segment(s); ids must not be live in the index already. */
