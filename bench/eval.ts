@@ -9,7 +9,8 @@ import { loadBeirDataset } from "../src/eval/beir.js";
 import { evaluatedQueries } from "../src/eval/dataset.js";
 import { RUN_CUTOFFS } from "../src/eval/defaults.js";
 import { evaluateEncoded, type SearchHit } from "../src/eval/encoded-evaluation.js";
-import { bm25EvaluationModel } from "../src/app/bm25-evaluation-model.js";
+import { createBm25Encoder } from "../src/app/bm25-encoder.js";
+import { evaluationModel } from "../src/app/evaluation-model.js";
 import { bm25AvgDocLength, bm25NormInverseTable, bm25QueryWeight, bm25TermImpact } from "../src/index/bm25.js";
 import { BM25_DEFAULTS } from "../src/index/defaults.js";
 import { dot } from "../src/sparse/ops.js";
@@ -45,7 +46,7 @@ export async function main(args: string[]): Promise<void> {
   const t0 = performance.now();
   const dataset = await loadBeirDataset(data, { split, title: true });
   const loadMs = ms(t0);
-  const model = bm25EvaluationModel();
+  const model = evaluationModel(createBm25Encoder());
   const queries = evaluatedQueries(dataset);
   let t = performance.now();
   const queryVectors = await model.encodeQueries(queries.texts, { batchSize: 32 });

@@ -1,18 +1,23 @@
 /**
- * DocumentEncoder: what the index use-cases need from a model — texts to sparse vectors, for documents and
- * for queries — and the record of it an index stores so that search finds the same model again.
- * Two kinds:
+ * DocumentEncoder: the one model abstraction of the app layer — texts to sparse vectors, for documents and
+ * for queries — used by `splade index`, `splade search` and `splade eval` (through evaluation-model.ts, which
+ * adds the exact search over its vectors), and the record of it an index stores so that search finds the
+ * same model again. Two kinds:
  *  - "bm25": BERT WordPiece term counts (bm25-encoder.ts); the index turns them into BM25 weights
  *    (index/bm25.ts), so `indexSettings` asks for BM25 weighting;
  *  - "splade": a SPLADE model folder or Hub id through encoder/SparseEncoder (splade-document-encoder.ts).
- * createEncoder picks one from a model spec ("bm25", a folder, a Hub id) or from an index's model record.
+ * createEncoder (encoders.ts) picks one from a model spec ("bm25", a folder, a Hub id) or from an index's
+ * model record.
  */
 import type { SparseVector } from "../sparse/vector.js";
 import type { IndexSettings } from "../index/manifest.js";
 import { SpladeError } from "../util/errors.js";
 
-export interface EncodeProgressOptions {
+export interface EncodeTextsOptions {
+  /** SPLADE: texts per forward pass (encoder default when absent); BM25: texts between progress reports. */
   readonly batchSize?: number;
+  /** SPLADE: keep only the n largest weights of every vector. BM25 refuses it (term counts, no pruning). */
+  readonly maxActiveDims?: number;
   /** Texts encoded so far out of this call's total. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -23,8 +28,10 @@ export interface DocumentEncoder {
   readonly record: ModelRecord;
   /** Index settings the encoder's vectors need (BM25: weighting with k1, b). */
   readonly indexSettings: Partial<IndexSettings>;
-  encodeDocuments(texts: readonly string[], options?: EncodeProgressOptions): Promise<SparseVector[]>;
-  encodeQueries(texts: readonly string[], options?: EncodeProgressOptions): Promise<SparseVector[]>;
+  /** Dimension of the vectors (vocabulary size): evaluation's sparsity ratio. */
+  readonly vocabSize: number;
+  encodeDocuments(texts: readonly string[], options?: EncodeTextsOptions): Promise<SparseVector[]>;
+  encodeQueries(texts: readonly string[], options?: EncodeTextsOptions): Promise<SparseVector[]>;
   release(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Choosing a DocumentEncoder: from a model spec given on the command line ("bm25", a SPLADE folder or a
- * Hub id) or from the model record an index stores (document-encoder.ts).
+ * Hub id) or from the model record an index stores (document-encoder.ts). "bm25" is matched in any case
+ * (`--model BM25`), as `splade eval` always accepted it.
  */
 import type { Bm25Parameters } from "../index/bm25.js";
 import type { FromPretrainedOptions } from "../encoder/index.js";
@@ -16,7 +17,7 @@ export interface EncoderOptions {
 }
 
 export async function createEncoder(spec: string, options: EncoderOptions = {}): Promise<DocumentEncoder> {
-  if (spec === "bm25") return createBm25Encoder({ parameters: options.bm25 });
+  if (spec.toLowerCase() === "bm25") return createBm25Encoder({ parameters: options.bm25 });
   return createSpladeEncoder(spec, options.splade);
 }
 

@@ -16,14 +16,12 @@ import { evaluateEncoded, type DatasetResult, type TopKSearch } from "../eval/en
 import type { Conventions } from "../eval/ir-metrics.js";
 import { NANOBEIR_MEAN_NAME, nanoBeirMean } from "../eval/nanobeir-mean.js";
 import { SpladeError } from "../util/errors.js";
+import type { EncodeTextsOptions } from "./document-encoder.js";
 
-export interface EncodeTextsOptions {
-  readonly batchSize: number;
-  readonly maxActiveDims?: number;
-  readonly onProgress?: (done: number, total: number) => void;
-}
-
-/** What evaluation needs from a model: encoders for both sides and an exact search over encoded documents. */
+/**
+ * What evaluation needs from a model: a DocumentEncoder's two sides (document-encoder.ts) and the exact search
+ * over its vectors. evaluation-model.ts makes one from any DocumentEncoder; tests pass toys.
+ */
 export interface EvaluationModel {
   /** Dimension of the vectors (vocabulary size). */
   readonly vocabSize: number;

@@ -1,19 +1,33 @@
 /**
- * `--model` of `splade eval` → an EvaluationModel: "bm25" (BM25 over BERT WordPiece tokens,
- * bm25-evaluation-model.ts) or a SPLADE model given as a local folder or a Hub id
- * (splade-evaluation-model.ts). Call `release()` when done (SPLADE models hold an onnxruntime session).
+ * A DocumentEncoder (document-encoder.ts) as the EvaluationModel that `splade eval`, the training evaluator
+ * and negative mining retrieve with: its encoders plus the exact search for the weighting its index settings
+ * ask for (exact-search.ts: BM25 impacts for "bm25", dot product for SPLADE). `openEvaluationModel` takes a
+ * `--model` spec ("bm25", a SPLADE folder or a Hub id) as `createEncoder` does (encoders.ts).
+ * Call `release()` when done (SPLADE models hold an onnxruntime session).
  */
 import type { HubOptions } from "../hub/index.js";
-import { bm25EvaluationModel, type Bm25ModelOptions } from "./bm25-evaluation-model.js";
+import type { Bm25Parameters } from "../index/bm25.js";
+import type { DocumentEncoder } from "./document-encoder.js";
+import { createEncoder } from "./encoders.js";
 import type { EvaluationModel } from "./evaluate.js";
-import { spladeEvaluationModel } from "./splade-evaluation-model.js";
+import { exactSearch } from "./exact-search.js";
 
 export interface OpenEvaluationModelOptions {
   readonly hub?: HubOptions;
-  readonly bm25?: Bm25ModelOptions;
+  /** BM25 parameters (only for "bm25"); default Lucene's k1 0.9, b 0.4 (index/defaults.ts). */
+  readonly bm25?: Partial<Bm25Parameters>;
+}
+
+export function evaluationModel(encoder: DocumentEncoder): EvaluationModel {
+  return {
+    vocabSize: encoder.vocabSize,
+    encodeQueries: (texts, options) => encoder.encodeQueries(texts, options),
+    encodeDocuments: (texts, options) => encoder.encodeDocuments(texts, options),
+    exactSearch: (corpus) => exactSearch(corpus, encoder.indexSettings.weighting),
+    release: () => encoder.release(),
+  };
 }
 
 export async function openEvaluationModel(spec: string, options: OpenEvaluationModelOptions = {}): Promise<EvaluationModel> {
-  if (spec.toLowerCase() === "bm25") return bm25EvaluationModel(options.bm25);
-  return spladeEvaluationModel(spec, options.hub ?? {});
+  return evaluationModel(await createEncoder(spec, { bm25: options.bm25, splade: options.hub ?? {} }));
 }

@@ -5,7 +5,8 @@
  * index's own tests hold its algorithms to its oracle, and test/eval/exact-search.test.ts holds this one.
  * - `dotProductSearch`: SPLADE and any vectors compared by dot product;
  * - `bm25Search`: term-count vectors; documents become Lucene BM25 impacts, each query term is weighted by
- *   count·idf with the corpus' document frequencies (index/bm25.ts).
+ *   count·idf with the corpus' document frequencies (index/bm25.ts);
+ * - `exactSearch`: one of the two by the weighting an index would apply (a DocumentEncoder's indexSettings).
  * Dimensions: N documents, K depth.
  */
 import type { SparseVector } from "../sparse/vector.js";
@@ -47,4 +48,9 @@ export function bm25Search(corpus: readonly SparseVector[], parameters: Bm25Para
     values: Float32Array.from(query.indices, (term, i) => bm25QueryWeight(query.values[i], docFreq.get(term) ?? 0, corpus.length)),
   });
   return (queries, k) => searchAll(live, queries.map(weigh), k);
+}
+
+/** The exact search for vectors an index weighs with `weighting` (default none: dot product). */
+export function exactSearch(corpus: readonly SparseVector[], weighting: Weighting = { kind: "none" }): TopKSearch {
+  return weighting.kind === "bm25" ? bm25Search(corpus, { k1: weighting.k1, b: weighting.b }) : dotProductSearch(corpus);
 }

@@ -1,6 +1,6 @@
 // The exact search evaluation uses (the index's exhaustive algorithm over one segment) equals brute-force
 // scoring, ties included, on random vectors with coarse weights (many ties). BM25 is held to the Lucene
-// formula in bm25-evaluation-model.test.ts.
+// formula in bm25-exact-search.test.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { dotProductSearch } from "../../src/app/exact-search.js";

@@ -1,9 +1,10 @@
-// BM25 as an evaluation model: its exact search (the index's BM25 segment) equals brute-force Lucene BM25
+// BM25 as an evaluation model (the bm25 DocumentEncoder through evaluation-model.ts): its exact search (the index's BM25 segment) equals brute-force Lucene BM25
 // computed here from the formula, on a corpus whose documents are short enough (< 24 tokens) for Lucene's
 // one-byte length encoding to be exact. The vocabulary is the fixture's bert-base-uncased vocab.txt.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bm25EvaluationModel } from "../../src/app/bm25-evaluation-model.js";
+import { createBm25Encoder } from "../../src/app/bm25-encoder.js";
+import { evaluationModel } from "../../src/app/evaluation-model.js";
 import { isSpladeError } from "../../src/util/errors.js";
 
 const vocabPath = "test/fixtures/tiny-bert-splade/vocab.txt";
@@ -18,7 +19,7 @@ const corpus = [
 const queries = ["cats market", "stock cats cats", "zebra"];
 
 test("exact search equals brute-force Lucene BM25 (k1 0.9, b 0.4, idf ln(1 + (N − df + 0.5)/(df + 0.5)))", async () => {
-  const model = bm25EvaluationModel({ vocabPath });
+  const model = evaluationModel(createBm25Encoder({ vocab: vocabPath }));
   const docs = await model.encodeDocuments(corpus, { batchSize: 4 });
   const qs = await model.encodeQueries(queries, { batchSize: 4 });
   const hits = model.exactSearch(docs)(qs, 10);
@@ -48,7 +49,7 @@ test("exact search equals brute-force Lucene BM25 (k1 0.9, b 0.4, idf ln(1 + (N 
 });
 
 test("term counts as vectors; max active dims is refused for bm25", async () => {
-  const model = bm25EvaluationModel({ vocabPath });
+  const model = evaluationModel(createBm25Encoder({ vocab: vocabPath }));
   assert.equal(model.vocabSize, 30522);
   const [v] = await model.encodeQueries(["cats cats market"], { batchSize: 1 });
   assert.deepEqual([...v.values].sort(), [1, 2]);
