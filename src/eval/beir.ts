@@ -10,8 +10,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { SpladeError } from "../util/errors.js";
+import { readJsonlObjects } from "../util/jsonl.js";
 import type { RetrievalDataset, TextCollection } from "./dataset.js";
-import { forEachJsonlRecord } from "./jsonl.js";
 import { readQrelsFile } from "./qrels-file.js";
 
 export interface BeirLoadOptions {
@@ -41,13 +41,13 @@ async function readCollection(path: string, text: (record: Record<string, unknow
   const ids: string[] = [];
   const texts: string[] = [];
   const seen = new Set<string>();
-  await forEachJsonlRecord(path, (record, where) => {
+  for await (const { record, where } of readJsonlObjects(path)) {
     const id = idOf(record, where);
     if (seen.has(id)) throw new SpladeError("INVALID_FILE", `${where}: duplicate _id ${id}`, { path });
     seen.add(id);
     ids.push(id);
     texts.push(text(record, where));
-  });
+  }
   if (ids.length === 0) throw new SpladeError("INVALID_FILE", `${path}: no records`, { path });
   return { ids, texts };
 }
