@@ -1,9 +1,11 @@
 /**
  * The `splade` command line: parses arguments with commander, runs one command, maps errors to exit codes.
- * Each command lives in commands/<name>.ts and registers itself on the program here.
+ * Each command lives in commands/<name>.ts and registers itself on the program here. A reader that closes
+ * stdout early (`| head`) ends the command quietly with exit code 0 (stdout.ts).
  */
 import { Command, CommanderError } from "commander";
 import { exitCodeFor, messageFor } from "./exit-codes.js";
+import { exitQuietlyWhenStdoutCloses } from "./stdout.js";
 // command imports (one line each)
 import { registerIndex } from "./commands/index.js";
 import { registerSearch } from "./commands/search.js";
@@ -37,6 +39,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyWhenStdoutCloses();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -107,3 +107,33 @@ test("SPLADE index with the fixture model, hybrid RRF, and errors for a missing 
   assert.equal(damaged.code, 3);
   assert.match(damaged.stderr, /CHECKSUM_MISMATCH.*checksum mismatch/);
 });
+
+/** Runs the CLI with stdout read by something like `head -1`: the pipe is closed after the first line. */
+function spladeFirstLine(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; firstLine: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/run.ts", ...args]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      if (stdout.includes("\n")) child.stdout.destroy();
+    });
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code, signal) => resolve({ code, signal, firstLine: stdout.split("\n")[0], stderr }));
+  });
+}
+
+test("search | head: a reader closing stdout early ends the command quietly with exit code 0", async (t) => {
+  const { dir, corpus } = setup(t);
+  const index = join(dir, "bm25");
+  const build = await splade(["index", "build", "--model", "bm25", "--corpus", corpus, "--title", "--out", index]);
+  assert.equal(build.code, 0, build.stderr);
+  // 300 queries × ~45 TREC lines each: far more output than a pipe buffers, so writes go on after the close.
+  const queries = join(dir, "many-queries.jsonl");
+  const topics = "an unrelated note number about cats trains music weather ocean vitamin insulin volcano plants";
+  writeFileSync(queries, Array.from({ length: 300 }, (_, i) => JSON.stringify({ _id: `q${i}`, text: `${topics} ${i}` })).join("\n") + "\n");
+  const run = await spladeFirstLine(["search", "--index", index, "--queries", queries, "-k", "45", "--trec"]);
+  assert.match(run.firstLine, /^q0 Q0 \S+ 1 /);
+  assert.equal(run.stderr, "", "nothing on stderr (no EPIPE stack trace)");
+  assert.equal(run.code, 0);
+});
