@@ -10,9 +10,9 @@
  *    warm-up; docs/s and the ratio to PyTorch, for fp32 and int8. With `--rounds R` (for a machine shared
  *    with other work) PyTorch, fp32 and int8 take turns R times; each round's ratios and the best of each
  *    side are reported;
- * 2. SciFact (/work/shared/data/scifact): docs/s on title + text of the first `corpus-docs` documents, and
- *    int8 fidelity against fp32: mean cosine of the vectors (queries and documents) and the overlap of each
- *    test query's top-10 documents (dot product over those documents).
+ * 2. SciFact (/work/shared/data/scifact; skipped with --corpus-docs 0): docs/s on title + text of the first
+ *    `corpus-docs` documents, and int8 fidelity against fp32: mean cosine of the vectors (queries and
+ *    documents) and the overlap of each test query's top-10 documents (dot product over those documents).
  *
  * Each variant runs in its own child process, so the reported peak RSS is that of one encoding process.
  * The model is initialised once into bench/out/ (transformers' init, seeded) with a negative vocabulary bias
@@ -147,7 +147,7 @@ async function child(variant: "fp32" | "int8", f: Flags, syntheticOnly: boolean)
     syntheticBatchS: times,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
-  if (syntheticOnly) {
+  if (syntheticOnly || f.corpusDocs === 0) {
     await encoder.release();
     process.stdout.write(JSON.stringify(result) + "\n");
     return;
@@ -232,7 +232,7 @@ export async function main(args: string[]): Promise<void> {
     const summary = variants.map((v) => `${v} ${best.get(v)!.toFixed(2)}` + (torch ? ` (${(best.get(v)! / torch).toFixed(2)}×)` : ""));
     console.log(`best of ${f.rounds} rounds, docs/s: ${torch ? `PyTorch ${torch.toFixed(2)}, ` : ""}${summary.join(", ")}`);
   }
-  if (f.int8) {
+  if (f.int8 && f.corpusDocs > 0) {
     const fid = fidelity();
     console.log(`int8 fidelity vs fp32: mean cosine queries ${fid.queryCosine.toFixed(4)}, documents ${fid.docCosine.toFixed(4)}; SciFact test queries' top-10 overlap ${(100 * fid.top10Overlap).toFixed(1)}%`);
   }
