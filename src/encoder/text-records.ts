@@ -5,12 +5,10 @@
  *   a non-empty `title` field is prepended with a space, as BEIR does for title + text. Blank lines are skipped.
  * - plain text: one text per line (blank lines are empty texts, so output lines match input lines).
  *
- * "auto" picks JSONL for a .jsonl file or a first line that starts with "{". Malformed lines are INVALID_FILE
- * naming the file and the line.
+ * "auto" picks JSONL for a .jsonl file or a first line that starts with "{". Lines are read by util/jsonl.ts
+ * (UTF-8 checked, CRLF handled); malformed lines are INVALID_FILE naming the file and the line.
  */
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import { createInterface } from "node:readline";
+import { readJsonlObjects, readLines } from "../util/jsonl.js";
 import { SpladeError } from "../util/errors.js";
 
 export interface TextRecord {
@@ -25,15 +23,7 @@ export interface ReadTextRecordsOptions {
   title?: boolean;
 }
 
-function parseJsonLine(line: string, where: string, title: boolean): TextRecord {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (cause) {
-    throw new SpladeError("INVALID_FILE", `${where}: not valid JSON (${(cause as Error).message})`, { cause });
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new SpladeError("INVALID_FILE", `${where}: expected a JSON object`);
-  const record = json as Record<string, unknown>;
+function toRecord(record: Record<string, unknown>, where: string, title: boolean): TextRecord {
   if (typeof record.text !== "string") throw new SpladeError("INVALID_FILE", `${where}: expected a string field "text"`);
   const rawId = record._id ?? record.id;
   if (rawId !== undefined && typeof rawId !== "string" && typeof rawId !== "number") {
@@ -43,25 +33,21 @@ function parseJsonLine(line: string, where: string, title: boolean): TextRecord 
   return rawId === undefined ? { text } : { id: rawId, text };
 }
 
+/** "jsonl" for a .jsonl file or one whose first line starts with "{", else "text". */
+async function detectFormat(path: string): Promise<"jsonl" | "text"> {
+  if (path.endsWith(".jsonl")) return "jsonl";
+  for await (const line of readLines(path)) return line.text.replace(/^\uFEFF/, "").trimStart().startsWith("{") ? "jsonl" : "text";
+  return "text";
+}
+
 /** Yields the records of `path` in file order, reading it as a stream (bounded memory). */
 export async function* readTextRecords(path: string, options: ReadTextRecordsOptions = {}): AsyncGenerator<TextRecord> {
-  try {
-    if (!(await stat(path)).isFile()) throw new SpladeError("INVALID_ARGUMENT", `${path}: not a file`, { path });
-  } catch (cause) {
-    if (cause instanceof SpladeError) throw cause;
-    throw new SpladeError("FILE_NOT_FOUND", `${path}: no such file`, { path, cause });
+  const format = options.format === undefined || options.format === "auto" ? await detectFormat(path) : options.format;
+  if (format === "text") {
+    for await (const { text, lineNumber } of readLines(path)) yield { text: lineNumber === 1 ? text.replace(/^\uFEFF/, "") : text };
+    return;
   }
-  let format = options.format ?? "auto";
-  if (format === "auto" && path.endsWith(".jsonl")) format = "jsonl";
-  const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
-  let lineNumber = 0;
-  for await (const raw of lines) {
-    lineNumber++;
-    const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, "") : raw;
-    if (format === "auto") format = line.trimStart().startsWith("{") ? "jsonl" : "text";
-    if (format === "text") yield { text: line };
-    else if (line.trim() !== "") yield parseJsonLine(line, `${path}:${lineNumber}`, options.title ?? false);
-  }
+  for await (const { record, where } of readJsonlObjects(path)) yield toRecord(record, where, options.title ?? false);
 }
 
 /** Groups an async stream into arrays of at most `size` items. */

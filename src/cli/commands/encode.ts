@@ -5,11 +5,11 @@
  * into JSONL vectors {"id"?, "indices", "values"} in input order, streaming with bounded memory; the output
  * appears only when every line is encoded. A progress bar goes to stderr on a terminal.
  */
-import { createReadStream } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { encodeFile, SparseEncoder, type Task } from "../../encoder/index.js";
 import { DEFAULT_BATCH_SIZE } from "../../encoder/defaults.js";
 import { hubOptionsFromEnv } from "../../hub/index.js";
+import { countNonBlankLines } from "../../util/jsonl.js";
 import { createProgress } from "../progress.js";
 
 interface EncodeFlags {
@@ -24,17 +24,6 @@ interface EncodeFlags {
   maxActiveDims?: number;
   threads?: number;
   quantize?: "int8";
-}
-
-/** Lines in a file (the progress bar's total; blank JSONL lines make it an upper bound). */
-async function countLines(path: string): Promise<number> {
-  let lines = 0;
-  let last = 10;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
-    if (chunk.length > 0) last = chunk[chunk.length - 1];
-  }
-  return last === 10 ? lines : lines + 1;
 }
 
 export function positiveInteger(value: string): number {
@@ -66,7 +55,7 @@ export function registerEncode(program: Command): void {
         quantize: flags.quantize,
       });
       const progress = createProgress("encode");
-      const total = process.stderr.isTTY ? await countLines(flags.input) : undefined;
+      const total = process.stderr.isTTY ? await countNonBlankLines(flags.input) : undefined;
       try {
         const count = await encodeFile(encoder, flags.input, flags.output, {
           task: flags.task,
