@@ -6,7 +6,7 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { resolveModelPath, type HubOptions } from "../hub/index.js";
-import { readJsonFile } from "../model/json-file.js";
+import { readJsonFile } from "../util/text-file.js";
 import { BertTokenizer } from "../tokenizer/index.js";
 import { SpladeError } from "../util/errors.js";
 import { MODEL_FILES } from "./model-folder.js";

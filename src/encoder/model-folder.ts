@@ -15,7 +15,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { normalizeConfig, type TransformerConfig } from "../model/config.js";
-import { readJsonFile } from "../model/json-file.js";
+import { readJsonFile } from "../util/text-file.js";
 import type { SpladePoolingOptions } from "../model/splade-pooling.js";
 import { SpladeError } from "../util/errors.js";
 

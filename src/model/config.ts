@@ -7,7 +7,7 @@
  * unknown activation) is UNSUPPORTED, naming config.json, rather than silently approximated.
  */
 import { SpladeError } from "../util/errors.js";
-import { readJsonFile } from "./json-file.js";
+import { readJsonFile } from "../util/text-file.js";
 
 /** transformers `DistilBertConfig` fields (configuration_distilbert.py). */
 export interface DistilBertConfigJson {

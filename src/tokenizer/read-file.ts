@@ -1,33 +1,10 @@
 /**
- * Reading the tokenizer's files with errors that name them: FILE_NOT_FOUND when a file is missing,
- * INVALID_FILE when it cannot be read as UTF-8 text or JSON. Shared by the two loaders.
+ * Typed access to the fields of the tokenizer's JSON files, with errors that name the file and the field.
+ * (Reading the files themselves is util/text-file.ts, re-exported here for the two loaders.)
  */
-import { existsSync, readFileSync } from "node:fs";
 import { SpladeError } from "../util/errors.js";
 
-export function readTextFile(path: string): string {
-  if (!existsSync(path)) throw new SpladeError("FILE_NOT_FOUND", `${path}: no such file`, { path });
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (cause) {
-    throw new SpladeError("INVALID_FILE", `${path}: cannot be read (${(cause as Error).message})`, { path, cause });
-  }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch (cause) {
-    throw new SpladeError("INVALID_FILE", `${path}: not valid UTF-8`, { path, cause });
-  }
-}
-
-export function readJsonFile(path: string): unknown {
-  const text = readTextFile(path);
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new SpladeError("INVALID_FILE", `${path}: not valid JSON (${(cause as Error).message})`, { path, cause });
-  }
-}
+export { readJsonFile, readTextFile } from "../util/text-file.js";
 
 /** A reader of typed fields that throws INVALID_FILE naming the file and the field's path. */
 export class JsonFields {
