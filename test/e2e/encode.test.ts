@@ -5,26 +5,16 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startHubServer, unusedLocalUrl } from "../helpers/hub-server.js";
 import { compareSparse, encodeGoldens, FIXTURES, modelDir } from "../parity/golden.js";
+import { splade } from "../helpers/cli.js";
 
 const DISTILBERT = modelDir("tiny-distilbert-splade");
 const BERT = modelDir("tiny-bert-splade");
 
-function splade(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/run.ts", ...args], { env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), "splade-encode-e2e-"));

@@ -2,23 +2,13 @@
 // server (per-dataset columns and the mean; then offline from the cache), and usage errors.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startHubServer } from "../helpers/hub-server.js";
 import { writeNanoBeirRepo, type NanoBeirContent } from "../eval/helpers/nanobeir-fixture.js";
+import { splade } from "../helpers/cli.js";
 
-function splade(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/run.ts", ...args], { env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const toy: NanoBeirContent = {
   corpus: [

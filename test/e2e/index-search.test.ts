@@ -9,17 +9,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { splade } from "../helpers/cli.js";
 
-function splade(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/run.ts", ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const CORPUS = [
   { _id: "tides", title: "Ocean tides", text: "Tides are caused by the gravitational pull of the moon and the sun on the oceans." },

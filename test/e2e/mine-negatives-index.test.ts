@@ -5,16 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readTrain3 } from "../train/fixture.js";
+import { spladeSync as splade } from "../helpers/cli.js";
 
-function splade(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/run.ts", ...args], { encoding: "utf8" });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 test("mining from a BM25 index equals mining its BEIR corpus in memory", () => {
   const rows = readTrain3().batches.flat();
@@ -30,15 +26,15 @@ test("mining from a BM25 index equals mining its BEIR corpus in memory", () => {
 
     const index = join(root, "idx");
     const b = splade(["index", "build", "--model", "bm25", "--corpus", join(beir, "corpus.jsonl"), "--title", "--out", index]);
-    assert.equal(b.status, 0, b.stderr);
+    assert.equal(b.code, 0, b.stderr);
 
     const fromIndex = join(root, "from-index.jsonl");
     const fromBeir = join(root, "from-beir.jsonl");
     const common = ["--pairs-beir", beir, "--title", "--num-negatives", "2", "--range-max", "20"];
     const a = splade(["mine-negatives", "--index", index, ...common, "--out", fromIndex]);
-    assert.equal(a.status, 0, a.stderr);
+    assert.equal(a.code, 0, a.stderr);
     const c = splade(["mine-negatives", "--index", beir, "--model", "bm25", ...common, "--out", fromBeir]);
-    assert.equal(c.status, 0, c.stderr);
+    assert.equal(c.code, 0, c.stderr);
 
     const indexRows = readFileSync(fromIndex, "utf8");
     assert.equal(indexRows, readFileSync(fromBeir, "utf8"));
