@@ -1,7 +1,8 @@
 /**
  * Gradient of Gather along axis 0 — the embedding lookup E[ids]: E [N, C], ids [B, T] → Y [B, T, C].
- *   dE = scatter-add of g's rows into zeros [N, C] at ids (ScatterND, reduction="add"), so a token that occurs
- *   several times receives the sum of its rows' gradients (PyTorch's embedding_backward, dense).
+ *   dE = scatter-add of g's rows into zeros [N, C] at ids (GradContext.scatterAddRows: ScatterElements with
+ *   reduction "add", not ScatterND, whose CPU kernel races on repeated rows), so a token that occurs several
+ *   times receives the sum of its rows' gradients (PyTorch's embedding_backward, dense).
  * Negative indices are wrapped (ids + N) as Gather does. Other axes are not used by the project's graphs and
  * throw UNSUPPORTED. Alternative considered: one-hot(ids)ᵀ·g as a MatMul costs N·B·T·C multiply-adds
  * (≈ 96 GFLOP at DistilBERT-base, 16 × 256 tokens) against B·T·C adds for the scatter.
@@ -21,9 +22,12 @@ const gather: GradRule = (ctx, node, [g]) => {
   if (ctx.shapes.dtype(indices) === "int32") ids = b.cast(ids, "int64");
   const zero = b.constInt64([0], []);
   ids = b.where(b.op("Less", [ids, zero]) as V, b.add(ids, b.reshape(n, [])), ids);
-  const idx = b.unsqueeze(ids, [-1]); // [..., 1]
-  const dData = b.op("ScatterND", [ctx.zerosLike(data), idx, g!], { reduction: "add" }) as V;
-  return [dData, null];
+  const rows = b.reshape(ids, [-1]); // [I]
+  const rowShape = b.concat([b.constInt64([-1]), b.slice(ctx.shapeOf(data), [1], [Number.MAX_SAFE_INTEGER], [0])], 0);
+  const updates = b.reshapeTo(g!, rowShape); // [I, C…] flattened to [I, C]
+  const flatData = b.op("Flatten", [ctx.zerosLike(data)], { axis: 1 }) as V; // [N, C]
+  const dData = ctx.scatterAddRows(flatData, rows, b.op("Flatten", [updates], { axis: 1 }) as V);
+  return [ctx.reshapeLike(dData, data), null];
 };
 
 export const GATHER_RULES: Record<string, GradRule> = { Gather: gather };

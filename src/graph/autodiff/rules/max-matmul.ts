@@ -6,7 +6,7 @@
  * `max(dim)` convention, as rules/reduce.ts), so dP has B·V non-zeros out of B·T·V. Instead of forming dP
  * densely and multiplying it back through the MatMul (2·B·T·V·C multiply-adds plus three passes over a
  * [B, T, V] tensor), with a = argmax_t P [B, V]:
- *   dA[b, a[b,v], :] += g[b,v] · W[v, :]           (ScatterND, reduction add)        B·V·C
+ *   dA[b, a[b,v], :] += g[b,v] · W[v, :]           (scatter-add of rows)             B·V·C
  *   dW[v, :]          = Σ_b g[b,v] · A[b, a[b,v], :] (Gather of A's rows, sum over b)  B·V·C
  * The MatMul itself then receives no gradient and its rule does not run; the contributions go straight to
  * A and to W (or to Bm when Bm is not a transposed weight). V is processed in chunks so that the [B, Vc, C]
@@ -62,8 +62,8 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
     const gc = b.unsqueeze(slice(g, 1), [2]); // [B, Vc, 1]
     const rowc = slice(row, 1); // [B, Vc]
     if (dA2) {
-      const updates = b.mul(gc, slice(W, 0)); // [B, Vc, C]
-      dA2 = b.op("ScatterND", [dA2, b.unsqueeze(rowc, [2]), updates], { reduction: "add" }) as V; // [B·T, C]
+      const updates = b.op("Flatten", [b.mul(gc, slice(W, 0))], { axis: 2 }) as V; // [B·Vc, C]
+      dA2 = ctx.scatterAddRows(dA2, b.reshape(rowc, [-1]), updates); // [B·T, C]
     }
     if (needW) dW.push(b.reduceSum(b.mul(b.gather(A2, rowc, 0), gc), [0], false)); // [Vc, C]
   }
