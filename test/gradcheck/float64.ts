@@ -3,7 +3,8 @@
  * differences at ε = 1e-6 need more than float32's 7 digits). Inputs, outputs, initializers, Cast targets and
  * ConstantOfShape values are widened. onnxruntime has no float64 Erf kernel, so Erf is replaced by a float64
  * expression: the Taylor series (64 terms, Horner in x²) for |x| < 3.5 and the asymptotic erfc expansion
- * beyond (A&S 7.1.5 and 7.1.23); absolute error < 1e-12 on the series side and < 1e-11 beyond.
+ * beyond (A&S 7.1.5 and 7.1.23); absolute error < 1e-12 on the series side and < 1e-11 beyond. Nor has it a
+ * float64 com.microsoft Gelu: it becomes x · ½ · (1 + erf(x · √½)) with that erf.
  */
 import type { GraphIR, Node, TensorData } from "../../src/graph/ir.js";
 
@@ -66,6 +67,16 @@ export function toFloat64(ir: GraphIR): GraphIR {
   for (const n of ir.nodes) {
     if (n.op === "Erf") {
       nodes.push(...erf64(ir, n.inputs[0], n.outputs[0]));
+      continue;
+    }
+    if (n.op === "Gelu" && n.domain === "com.microsoft") {
+      const x = n.inputs[0];
+      const scaled = node("Mul", [x, constant(ir, Math.SQRT1_2)]);
+      const erf = fresh("erf");
+      const onePlus = node("Add", [erf, constant(ir, 1)]);
+      const half = node("Mul", [x, constant(ir, 0.5)]);
+      nodes.push(scaled, ...erf64(ir, scaled.outputs[0], erf), onePlus, half);
+      nodes.push({ op: "Mul", domain: "", inputs: [half.outputs[0], onePlus.outputs[0]], outputs: [n.outputs[0]], attributes: {}, name: fresh("n_Mul") });
       continue;
     }
     const attributes = { ...n.attributes };

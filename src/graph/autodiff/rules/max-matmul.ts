@@ -34,6 +34,18 @@ export function fusableMatMul(ctx: GradContext, reduceMax: Node, axes: number[],
   return ctx.shapes.rank(mm.inputs[0]) === 3 && ctx.shapes.rank(mm.inputs[1]) === 2 ? mm : null;
 }
 
+/** Vocabulary slices of a weight, shared by every column's ReduceMax that projects through it. */
+const weightSlices = new WeakMap<GradContext, Map<string, V>>();
+
+function weightSlice(ctx: GradContext, W: V, v0: number, v1: number): V {
+  let cache = weightSlices.get(ctx);
+  if (!cache) weightSlices.set(ctx, (cache = new Map()));
+  const key = `${W.name}:${v0}:${v1}`;
+  let s = cache.get(key);
+  if (!s) cache.set(key, (s = ctx.b.slice(W, [v0], [v1], [0])));
+  return s;
+}
+
 /** [v0, v1) ranges of the vocabulary chunks (one unbounded range when V is not static). */
 function chunkBounds(ctx: GradContext, bmName: string): number[][] {
   const sb = ctx.shapes.shape(bmName);
@@ -73,7 +85,7 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
     if (needA) {
       const oneHot = b.equal(b.unsqueeze(slice(arg, 1), [1]), tokenIds); // [B, T, Vc]
       const M = b.where(oneHot, b.unsqueeze(slice(g, 1), [1]), ctx.scalar(0)); // [B, T, Vc]
-      dA.push(b.matmul(M, slice(W, 0))); // [B, T, C]
+      dA.push(b.matmul(M, bounds.length === 1 ? W : weightSlice(ctx, W, v0, v1))); // [B, T, C]
     }
     if (needW) {
       const rows = b.gather(A2!, slice(rowsByWord!, 0), 0); // [Vc, B, C]
