@@ -5,13 +5,14 @@
  * distilbert/distilbert-base-uncased). A plain folder gets upstream's SparseEncoder defaults: SpladePooling
  * max + relu, max_seq_length = min(max_position_embeddings, tokenizer model_max_length).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readTransformerConfig, type TransformerConfig } from "../model/config.js";
 import type { SpladePoolingOptions } from "../model/splade-pooling.js";
 import { CheckpointWeights } from "../model/weights.js";
 import { BertTokenizer } from "../tokenizer/index.js";
 import { SpladeError } from "../util/errors.js";
+import { readJsonFile } from "../util/text-file.js";
 
 export const SPLADE_POOLING_TYPE = "sentence_transformers.sparse_encoder.models.SpladePooling";
 
@@ -26,12 +27,9 @@ export interface TrainingModelSource {
   isSparseEncoder: boolean;
 }
 
+/** A JSON file's fields (util/text-file.ts names the file when it is missing, not UTF-8 or not JSON). */
 function readJson(path: string): Record<string, unknown> {
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
-  } catch (cause) {
-    throw new SpladeError("INVALID_FILE", `${path}: not valid JSON (${(cause as Error).message})`, { path, cause });
-  }
+  return readJsonFile(path) as Record<string, unknown>;
 }
 
 function poolingFolder(dir: string): string | null {
