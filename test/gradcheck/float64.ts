@@ -17,8 +17,9 @@ function constant(ir: GraphIR, value: number): string {
   return name;
 }
 
-function node(op: string, inputs: string[], attributes: Node["attributes"] = {}): Node {
-  return { op, domain: "", inputs, outputs: [fresh(op.toLowerCase())], attributes, name: fresh(`n_${op}`) };
+/** One float64-graph node; `output` names its result when it must keep an existing name. */
+function node(op: string, inputs: string[], attributes: Node["attributes"] = {}, output = fresh(op.toLowerCase())): Node {
+  return { op, domain: "", inputs, outputs: [output], attributes, name: fresh(`n_${op}`) };
 }
 
 /** Nodes computing erf(x) → out in float64. */
@@ -54,7 +55,7 @@ function erf64(ir: GraphIR, x: string, out: string): Node[] {
   const erfc = emit("Div", [emit("Mul", [emit("Exp", [emit("Neg", [emit("Mul", [a, a])])]), sum]), emit("Mul", [a, constant(ir, Math.sqrt(Math.PI))])]);
   const tail = emit("Mul", [emit("Sign", [x]), emit("Sub", [constant(ir, 1), erfc])]);
   const small = emit("Less", [emit("Abs", [x]), constant(ir, 3.5)]);
-  nodes.push({ op: "Where", domain: "", inputs: [small, series, tail], outputs: [out], attributes: {}, name: fresh("n_Where") });
+  nodes.push(node("Where", [small, series, tail], {}, out));
   return nodes;
 }
 
@@ -76,7 +77,7 @@ export function toFloat64(ir: GraphIR): GraphIR {
       const onePlus = node("Add", [erf, constant(ir, 1)]);
       const half = node("Mul", [x, constant(ir, 0.5)]);
       nodes.push(scaled, ...erf64(ir, scaled.outputs[0], erf), onePlus, half);
-      nodes.push({ op: "Mul", domain: "", inputs: [half.outputs[0], onePlus.outputs[0]], outputs: [n.outputs[0]], attributes: {}, name: fresh("n_Mul") });
+      nodes.push(node("Mul", [half.outputs[0], onePlus.outputs[0]], {}, n.outputs[0]));
       continue;
     }
     const attributes = { ...n.attributes };
