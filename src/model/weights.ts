@@ -1,16 +1,18 @@
 /**
  * Checkpoint weights by their Hugging Face key (`distilbert.transformer.layer.0.attention.q_lin.weight`,
  * `cls.predictions.bias`, …), as float32 with the shape the graph expects. The graph code asks for a key and
- * a shape; this file finds the tensor, checks the shape and widens F16/BF16 (the safetensors reader does the
- * widening). Keys the graph never asks for (`bert.pooler.*`, a redundant tied decoder copy) are ignored.
+ * a shape; this file finds the tensor, checks the shape and widens F16/BF16 (the TensorStore does the
+ * widening, whatever the file format: see tensor-store.ts and checkpoint.ts). Keys the graph never asks for (`bert.pooler.*`, a redundant tied decoder copy) are ignored.
  *
  * Key resolution follows transformers' `from_pretrained`: a checkpoint saved from the bare encoder
  * (`BertModel`) stores keys without the base-model prefix (`encoder.layer.0…` instead of `bert.encoder…`),
  * so a missing `bert.x` falls back to `x`; tied aliases (below) are the other fallback.
  */
 import { basename } from "node:path";
-import { readSafetensors, type SafetensorsFile } from "../safetensors/index.js";
+import { readSafetensors } from "../safetensors/index.js";
 import { SpladeError } from "../util/errors.js";
+import { openCheckpoint } from "./checkpoint.js";
+import type { CheckpointFormat, TensorStore } from "./tensor-store.js";
 
 /** transformers `base_model_prefix` of the architectures we build. */
 const BASE_PREFIXES = ["distilbert.", "bert."];
@@ -27,11 +29,21 @@ export interface WeightSource {
 }
 
 export class CheckpointWeights implements WeightSource {
-  constructor(readonly file: SafetensorsFile) {}
+  constructor(
+    /** The tensors as stored (names as in the file). */
+    readonly file: TensorStore,
+    readonly format: CheckpointFormat = "safetensors",
+  ) {}
 
-  /** Opens `model.safetensors` (the header is validated now; tensors are read on demand). */
+  /** Opens one safetensors file (the header is validated now; tensors are read on demand). */
   static open(path: string): CheckpointWeights {
     return new CheckpointWeights(readSafetensors(path));
+  }
+
+  /** Opens the weights of a module folder in whichever format it has (see checkpoint.ts). */
+  static async openFolder(dir: string): Promise<CheckpointWeights> {
+    const { store, format } = await openCheckpoint(dir);
+    return new CheckpointWeights(store, format);
   }
 
   get path(): string {
@@ -53,6 +65,11 @@ export class CheckpointWeights implements WeightSource {
 
   /** The tensor `key` as float32; INVALID_FILE when it is missing or its shape is not `shape`. */
   get(key: string, shape: readonly number[]): Float32Array {
+    return this.file.float32(this.check(key, shape));
+  }
+
+  /** Checks that `key` exists with `shape` without reading its data; returns the stored name. */
+  check(key: string, shape: readonly number[]): string {
     const stored = this.resolve(key);
     if (stored === undefined) {
       throw new SpladeError("INVALID_FILE", `${this.path}: missing tensor '${key}' (${basename(this.path)} has ${this.file.names().length} tensors)`, {
@@ -67,6 +84,16 @@ export class CheckpointWeights implements WeightSource {
         { path: this.path },
       );
     }
-    return this.file.float32(stored);
+    return stored;
   }
+}
+
+/** A WeightSource that only checks keys and shapes (empty arrays): building a graph with it validates a checkpoint. */
+export function shapeChecker(weights: CheckpointWeights): WeightSource {
+  return {
+    get: (key, shape) => {
+      weights.check(key, shape);
+      return new Float32Array(0);
+    },
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * The architecture document, enforced: every import between src/ layers must be an edge of ALLOWED.
- * Neural half: util ← safetensors, tokenizer, graph ← model ← encoder ← train.
+ * Neural half: util ← safetensors, pytorch, tokenizer, graph ← model ← encoder ← train.
  * Retrieval half: util ← sparse ← index, eval. The halves never import each other (the encoder may use the
  * shared SparseVector type in sparse). app/ and cli/ compose both halves; nothing imports cli/.
  */
@@ -15,9 +15,10 @@ const ALLOWED: Record<string, string[]> = {
   util: [],
   hub: [...BASE],
   safetensors: [...BASE],
+  pytorch: [...BASE],
   tokenizer: [...BASE],
   graph: [...BASE],
-  model: [...BASE, "graph", "safetensors"],
+  model: [...BASE, "graph", "safetensors", "pytorch"],
   encoder: [...BASE, "hub", "graph", "model", "safetensors", "tokenizer", "sparse"],
   train: [...BASE, "hub", "graph", "model", "safetensors", "tokenizer", "encoder", "sparse"],
   sparse: [...BASE],
