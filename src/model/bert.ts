@@ -8,7 +8,8 @@
  *   cls.predictions.transform     dense → act → LayerNorm; cls.predictions.decoder (tied) + cls.predictions.bias
  *
  * token_type_ids are all zeros (sentence-transformers passes none for a single text). `bert.pooler.*` is not
- * part of the MLM path and is never read. Shapes: B batch, T tokens, C hidden, F intermediate, V vocabulary.
+ * part of the MLM path and is never read. `buildBertEncoder` alone is the bare `BertModel` (a dense
+ * Transformer module, e.g. under CSR); its checkpoints store the keys without `bert.` (weights.ts resolves them). Shapes: B batch, T tokens, C hidden, F intermediate, V vocabulary.
  */
 import type { V } from "../graph/builder.js";
 import type { TransformerConfig } from "./config.js";
@@ -61,10 +62,16 @@ function layer(ctx: ModelContext, cfg: TransformerConfig, x: V, mask: AttentionM
   }); // [B, T, C]
 }
 
-export function buildBertMlm(ctx: ModelContext, cfg: TransformerConfig, inputIds: V, mask: V): MlmOutputs {
+/** The bare encoder (transformers `BertModel` without the pooler): the last hidden state [B, T, C]. */
+export function buildBertEncoder(ctx: ModelContext, cfg: TransformerConfig, inputIds: V, mask: V): V {
   const attention = attentionMask(ctx, mask);
   let x = embeddings(ctx, cfg, inputIds); // [B, T, C]
   for (let i = 0; i < cfg.layers; i++) x = layer(ctx, cfg, x, attention, `bert.encoder.layer.${i}`);
+  return x;
+}
+
+export function buildBertMlm(ctx: ModelContext, cfg: TransformerConfig, inputIds: V, mask: V): MlmOutputs {
+  const x = buildBertEncoder(ctx, cfg, inputIds, mask); // [B, T, C]
   const transformed = linearActivation(ctx, x, "cls.predictions.transform.dense", cfg.hidden, cfg.hidden, cfg.hiddenAct); // [B, T, C]
   const features = layerNorm(ctx, transformed, "cls.predictions.transform.LayerNorm", cfg.hidden, cfg.layerNormEps); // [B, T, C]
   return {

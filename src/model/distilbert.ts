@@ -60,10 +60,16 @@ function transformerBlock(ctx: ModelContext, cfg: TransformerConfig, x: V, mask:
   }); // [B, T, C]
 }
 
-export function buildDistilBertMlm(ctx: ModelContext, cfg: TransformerConfig, inputIds: V, mask: V): MlmOutputs {
+/** The bare encoder (transformers `DistilBertModel`): the last hidden state [B, T, C]. */
+export function buildDistilBertEncoder(ctx: ModelContext, cfg: TransformerConfig, inputIds: V, mask: V): V {
   const attention = attentionMask(ctx, mask);
   let x = embeddings(ctx, cfg, inputIds); // [B, T, C]
   for (let i = 0; i < cfg.layers; i++) x = transformerBlock(ctx, cfg, x, attention, `distilbert.transformer.layer.${i}`);
+  return x;
+}
+
+export function buildDistilBertMlm(ctx: ModelContext, cfg: TransformerConfig, inputIds: V, mask: V): MlmOutputs {
+  const x = buildDistilBertEncoder(ctx, cfg, inputIds, mask); // [B, T, C]
   const transformed = linearActivation(ctx, x, "vocab_transform", cfg.hidden, cfg.hidden, cfg.hiddenAct); // [B, T, C]
   const features = layerNorm(ctx, transformed, "vocab_layer_norm", cfg.hidden, cfg.layerNormEps); // [B, T, C]
   return {
