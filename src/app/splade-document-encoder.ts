@@ -19,9 +19,9 @@ function encodeOptions(options: EncodeTextsOptions) {
 
 export async function createSpladeEncoder(idOrPath: string, options: FromPretrainedOptions = {}): Promise<DocumentEncoder> {
   const encoder = await SparseEncoder.fromPretrained(idOrPath, options);
-  if (encoder.folder.similarityFnName !== "dot") {
+  if (encoder.similarityFnName !== "dot") {
     await encoder.release();
-    throw new SpladeError("UNSUPPORTED", `model ${idOrPath} uses ${encoder.folder.similarityFnName} similarity; the index and evaluation score by dot product`);
+    throw new SpladeError("UNSUPPORTED", `model ${idOrPath} uses ${encoder.similarityFnName} similarity; the index and evaluation score by dot product`);
   }
   return {
     kind: "splade",

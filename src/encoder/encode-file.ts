@@ -7,7 +7,6 @@
  */
 import { AtomicFileWriter } from "../util/atomic-write.js";
 import type { SparseVector } from "../sparse/vector.js";
-import type { Task } from "./prompts.js";
 import type { EncodeOptions, SparseEncoder } from "./sparse-encoder.js";
 import { chunked, readTextRecords, type ReadTextRecordsOptions, type TextRecord } from "./text-records.js";
 
@@ -15,8 +14,11 @@ import { chunked, readTextRecords, type ReadTextRecordsOptions, type TextRecord 
 export const DEFAULT_CHUNK_RECORDS = 1024;
 
 export interface EncodeFileOptions extends Omit<EncodeOptions, "onProgress">, ReadTextRecordsOptions {
-  /** "query" or "document" (encodeQuery / encodeDocument prompts); default: encode() with the default prompt. */
-  task?: Task;
+  /**
+   * "query" / "document": encodeQuery / encodeDocument (their prompts and Router routes); another name: encode()
+   * through that Router route; default: encode() (the default prompt and route).
+   */
+  task?: string;
   chunkRecords?: number;
   /** Records written so far. */
   onProgress?: (written: number) => void;
@@ -42,7 +44,7 @@ async function encodeRecords(encoder: SparseEncoder, records: TextRecord[], opti
   const encodeOptions: EncodeOptions = { batchSize: options.batchSize, maxActiveDims: options.maxActiveDims, prompt: options.prompt, promptName: options.promptName };
   if (options.task === "query") return encoder.encodeQuery(texts, encodeOptions);
   if (options.task === "document") return encoder.encodeDocument(texts, encodeOptions);
-  return encoder.encode(texts, encodeOptions);
+  return encoder.encode(texts, { ...encodeOptions, task: options.task });
 }
 
 /** Encodes every record of `input` into `output`; returns the number of vectors written. */

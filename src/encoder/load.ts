@@ -1,52 +1,58 @@
 /**
- * From what a user typed (a folder, or a Hub id such as `naver/splade-v3`) to a local model folder: Hub ids
- * go through the Hugging Face cache (hub/), folders are used in place. Also loads the tokenizer alone, for
- * commands that need nothing else.
+ * From what a user typed (a folder, or a Hub id such as `naver/splade-v3`) to a local model folder: folders
+ * are used in place; Hub ids are downloaded into the Hugging Face cache, file by file, following the model's
+ * own layout — the Hub has no listing here, so the files are found as loading will read them:
+ *   1. the root: modules.json, config_sentence_transformers.json, router_config.json, config.json;
+ *   2. every module of modules.json / router_config.json (module-layout.ts): the files its class reads
+ *      (module-types.ts) under its folder (`query_0_SparseStaticEmbedding/…`, `2_SparseAutoEncoder/…`, or the root);
+ *   3. each weighted module's weights, in the order checkpoint.ts prefers them: model.safetensors, else
+ *      model.safetensors.index.json and the shards it names, else pytorch_model.bin (…, else its sharded index).
+ * Every request after the first is pinned to the commit the first one resolved. Also loads the tokenizer alone.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
-import { resolveModelPath, type HubOptions } from "../hub/index.js";
-import { readJsonFile } from "../util/text-file.js";
+import { resolveModelPath, type FileRequest, type HubOptions } from "../hub/index.js";
+import { WEIGHT_FILES } from "../model/checkpoint.js";
+import { shardFiles } from "../model/sharded.js";
 import { BertTokenizer } from "../tokenizer/index.js";
-import { SpladeError } from "../util/errors.js";
-import { MODEL_FILES } from "./model-folder.js";
+import { readModuleLayout } from "./module-layout.js";
+import { hasWeights, moduleFiles, TOKENIZER_FILES } from "./module-types.js";
 
-const TOKENIZER_FILES = [
-  { file: "tokenizer.json", optional: true },
-  { file: "tokenizer_config.json", optional: true },
-  { file: "vocab.txt", optional: true },
-  { file: "special_tokens_map.json", optional: true },
-] as const;
+const ROOT_FILES = ["modules.json", "config_sentence_transformers.json", "router_config.json", "config.json"];
 
-function checkLocalWeights(dir: string): void {
-  if (!existsSync(dir) || !statSync(dir).isDirectory() || existsSync(join(dir, "model.safetensors"))) return;
-  if (existsSync(join(dir, "model.safetensors.index.json"))) {
-    throw new SpladeError("UNSUPPORTED", `${dir}: sharded safetensors checkpoints (model.safetensors.index.json) are not supported`, { path: dir });
+const optional = (file: string): FileRequest => ({ file, optional: true });
+const under = (id: string, file: string) => (id === "" ? file : `${id}/${file}`);
+
+/** Fetches the weights of the module folder `id`, trying each format in turn. */
+async function fetchWeights(idOrPath: string, dir: string, id: string, hub: HubOptions): Promise<void> {
+  for (const { file, format } of WEIGHT_FILES) {
+    await resolveModelPath(idOrPath, { ...hub, files: [optional(under(id, file))] });
+    const path = join(dir, ...under(id, file).split("/"));
+    if (!existsSync(path)) continue;
+    if (format.endsWith("-sharded")) await resolveModelPath(idOrPath, { ...hub, files: shardFiles(path).map((shard) => under(id, shard)) });
+    return;
   }
-  if (existsSync(join(dir, "pytorch_model.bin"))) {
-    throw new SpladeError("UNSUPPORTED", `${dir}: pytorch_model.bin (pickle) is not read; save the model with safetensors (model.safetensors)`, { path: dir });
-  }
+  // None of them: ask for the preferred one as required, so the Hub layer reports it (NOT_FOUND online,
+  // OFFLINE when the cache lacks it, e.g. after an interrupted download).
+  await resolveModelPath(idOrPath, { ...hub, files: [under(id, WEIGHT_FILES[0].file)] });
 }
 
-/** The local folder holding every file a SPLADE model needs, downloading a Hub id into the cache. */
+/** The local folder holding every file the model needs, downloading a Hub id into the cache. */
 export async function resolveModelFolder(idOrPath: string, hub: HubOptions = {}): Promise<string> {
-  checkLocalWeights(idOrPath);
-  const dir = await resolveModelPath(idOrPath, { ...hub, files: MODEL_FILES });
-  // modules.json may put the pooling config elsewhere than the default path fetched above.
-  const modulesPath = join(dir, "modules.json");
-  if (existsSync(modulesPath)) {
-    const modules = readJsonFile(modulesPath);
-    const pooling = Array.isArray(modules) ? (modules[1] as { path?: unknown } | undefined)?.path : undefined;
-    if (typeof pooling === "string" && pooling !== "" && !existsSync(join(dir, pooling, "config.json"))) {
-      // A Hub snapshot folder is named after its commit: pin the second request to it.
-      await resolveModelPath(idOrPath, { ...hub, revision: basename(dir), files: [`${pooling}/config.json`] });
-    }
-  }
+  if (existsSync(idOrPath)) return resolveModelPath(idOrPath, { ...hub, files: ROOT_FILES.map(optional) });
+  const dir = await resolveModelPath(idOrPath, { ...hub, files: ROOT_FILES.map(optional) });
+  // A Hub snapshot folder is named after its commit: pin every later request to it.
+  const pinned: HubOptions = { ...hub, revision: basename(dir) };
+  const modules = new Map<string, ReturnType<typeof readModuleLayout>["routes"][number]["entries"][number]>();
+  for (const route of readModuleLayout(dir).routes) for (const entry of route.entries) modules.set(`${entry.cls}:${entry.id}`, entry);
+  await resolveModelPath(idOrPath, { ...pinned, files: [...modules.values()].flatMap((m) => moduleFiles(m.cls).map((f) => optional(under(m.id, f)))) });
+  const weighted = new Set([...modules.values()].filter((m) => hasWeights(m.cls)).map((m) => m.id));
+  for (const id of weighted) await fetchWeights(idOrPath, dir, id, pinned);
   return dir;
 }
 
 /** The tokenizer of a model folder or Hub id (tokenizer.json, else vocab.txt). */
 export async function loadTokenizer(idOrPath: string, hub: HubOptions = {}): Promise<BertTokenizer> {
-  const dir = await resolveModelPath(idOrPath, { ...hub, files: TOKENIZER_FILES });
+  const dir = await resolveModelPath(idOrPath, { ...hub, files: TOKENIZER_FILES.map(optional) });
   return BertTokenizer.fromModelDir(dir);
 }

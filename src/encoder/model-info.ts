@@ -1,68 +1,144 @@
 /**
- * What `splade info` and SparseEncoder.info() report about a model: architecture and sizes (config.json),
- * the checkpoint (parameters, dtypes), and the sentence-transformers settings (max_seq_length, pooling,
- * prompts, similarity). `describeModel` reads only configuration files and the safetensors header.
+ * What `splade info` and SparseEncoder.info() report about a model: its routes and their modules, the main
+ * transformer (architecture and sizes from config.json: the first transformer of the default route, else of
+ * any route), the checkpoints (parameters, dtypes, formats), and the sentence-transformers settings
+ * (max_seq_length, pooling, prompts, similarity). `describeModel` reads configuration files and checkpoint
+ * headers only; it builds no graph.
  */
-import { join } from "node:path";
 import type { HubOptions } from "../hub/index.js";
 import type { TransformerConfig } from "../model/config.js";
-import { CheckpointWeights } from "../model/weights.js";
+import { poolingModes } from "../model/pooling.js";
+import type { CheckpointFormat } from "../model/tensor-store.js";
+import type { CheckpointWeights } from "../model/weights.js";
 import { resolveModelFolder } from "./load.js";
-import { readModelFolder, type ModelFolder, type SimilarityName } from "./model-folder.js";
+import { loadPipeline } from "./load-pipeline.js";
+import type { ModelPipeline, PipelineModule, RouteKind, SimilarityName, TransformerModule } from "./pipeline.js";
+import { resolveRouteName } from "./router.js";
+
+export interface ModuleInfo {
+  /** Folder relative to the model folder ("" = root). */
+  id: string;
+  /** Class name (MLMTransformer, SpladePooling, SparseStaticEmbedding, …). */
+  type: string;
+  /** One line: sizes, modes, weights. */
+  summary: string;
+}
+
+export interface RouteInfo {
+  name: string;
+  kind: RouteKind;
+  /** Dimension of the route's vectors. */
+  dims: number;
+  modules: ModuleInfo[];
+}
 
 export interface ModelInfo {
   path: string;
   architecture: string;
-  kind: TransformerConfig["kind"];
+  kind: TransformerConfig["kind"] | null;
   vocabSize: number;
   hidden: number;
   layers: number;
   heads: number;
   intermediate: number;
   maxPositions: number;
-  /** Elements of all tensors in model.safetensors (used by the graph or not, e.g. bert.pooler). */
+  /** Elements of every tensor of every module's checkpoint (used by the graph or not, e.g. bert.pooler). */
   parameters: number;
-  /** Storage dtypes present in model.safetensors (F32, F16, BF16). */
+  /** Storage dtypes present in the checkpoints (F32, F16, BF16, …). */
   dtypes: string[];
+  /** Weight file formats (safetensors, safetensors-sharded, pytorch, …). */
+  formats: CheckpointFormat[];
   maxSeqLength: number;
   doLowerCase: boolean;
-  pooling: ModelFolder["pooling"]["pooling"];
-  activation: ModelFolder["pooling"]["activation"];
+  /** SpladePooling of the main route; null when it has none (CSR, inference-free only). */
+  pooling: "max" | "sum" | null;
+  activation: "relu" | "log1p_relu" | null;
   prompts: Record<string, string>;
   defaultPromptName: string | null;
   similarityFnName: SimilarityName;
   /** Whether the folder is a sentence-transformers model (modules.json) or a plain masked-LM folder. */
   sentenceTransformers: boolean;
+  /** Dimension of the output vectors (vocabulary size; CSR: latent size). */
+  dimensions: number;
+  routes: RouteInfo[];
+  /** The route a plain encode() takes; null for a model without Router. */
+  defaultRoute: string | null;
 }
 
-export function modelInfo(folder: ModelFolder, weights: CheckpointWeights): ModelInfo {
-  const c = folder.config;
-  const tensors = weights.file.tensors;
+function weightsOf(m: PipelineModule): CheckpointWeights | undefined {
+  return "weights" in m ? m.weights : undefined;
+}
+
+function summary(m: PipelineModule): string {
+  const w = weightsOf(m);
+  const file = w ? `, ${w.format}` : "";
+  switch (m.type) {
+    case "MLMTransformer":
+    case "Transformer":
+      return `${m.architecture}: hidden ${m.config.hidden}, ${m.config.layers} layers, ${m.config.heads} heads, vocabulary ${m.config.vocabSize}, max_seq_length ${m.maxSeqLength}${file}`;
+    case "SparseStaticEmbedding":
+      return `${m.weight.length} weights, max_seq_length ${m.maxSeqLength ?? "none"}, ${m.frozen ? "frozen" : "trainable"}${file}`;
+    case "SpladePooling":
+      return `${m.options.pooling}, ${m.options.activation}`;
+    case "Pooling":
+      return `${poolingModes(m.options).join(" + ")}${m.options.includePrompt ? "" : ", prompt excluded"}`;
+    case "SparseAutoEncoder":
+      return `${m.inputDim} → ${m.hiddenDim}, k ${m.k}${m.normalize ? ", normalize" : ""}${file}`;
+    case "Normalize":
+      return "L2";
+  }
+}
+
+function mainRoute(pipeline: ModelPipeline) {
+  const name = pipeline.router?.defaultRoute ?? pipeline.routes[0].name;
+  const ordered = [pipeline.routes.find((r) => r.name === name)!, ...pipeline.routes];
+  return ordered.find((r) => r.kind !== "static") ?? ordered[0];
+}
+
+export function modelInfo(pipeline: ModelPipeline): ModelInfo {
+  const route = mainRoute(pipeline);
+  const transformer = route.modules[0].type === "SparseStaticEmbedding" ? undefined : (route.modules[0] as TransformerModule);
+  const c = transformer?.config;
+  const splade = route.modules.find((m) => m.type === "SpladePooling");
+  const stores = [...new Set(pipeline.routes.flatMap((r) => r.modules.map(weightsOf)).filter((w) => w !== undefined))];
+  const tensors = stores.flatMap((w) => w.file.names().map((name) => w.file.info(name)));
+  const first = route.modules[0];
   return {
-    path: folder.dir,
-    architecture: folder.architecture,
-    kind: c.kind,
-    vocabSize: c.vocabSize,
-    hidden: c.hidden,
-    layers: c.layers,
-    heads: c.heads,
-    intermediate: c.intermediate,
-    maxPositions: c.maxPositions,
+    path: pipeline.dir,
+    architecture: transformer?.architecture ?? "SparseStaticEmbedding",
+    kind: c?.kind ?? null,
+    vocabSize: c?.vocabSize ?? route.dims,
+    hidden: c?.hidden ?? 0,
+    layers: c?.layers ?? 0,
+    heads: c?.heads ?? 0,
+    intermediate: c?.intermediate ?? 0,
+    maxPositions: c?.maxPositions ?? 0,
     parameters: tensors.reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0),
     dtypes: [...new Set(tensors.map((t) => t.dtype))],
-    maxSeqLength: folder.maxSeqLength,
-    doLowerCase: folder.doLowerCase,
-    pooling: folder.pooling.pooling,
-    activation: folder.pooling.activation,
-    prompts: { ...folder.prompts },
-    defaultPromptName: folder.defaultPromptName,
-    similarityFnName: folder.similarityFnName,
-    sentenceTransformers: folder.sentenceTransformers,
+    formats: [...new Set(stores.map((w) => w.format))],
+    maxSeqLength: (first.type === "SparseStaticEmbedding" ? first.maxSeqLength : transformer?.maxSeqLength) ?? 0,
+    doLowerCase: transformer?.doLowerCase ?? false,
+    pooling: splade?.type === "SpladePooling" ? splade.options.pooling : null,
+    activation: splade?.type === "SpladePooling" ? splade.options.activation : null,
+    prompts: { ...pipeline.prompts },
+    defaultPromptName: pipeline.defaultPromptName,
+    similarityFnName: pipeline.similarityFnName,
+    sentenceTransformers: pipeline.sentenceTransformers,
+    dimensions: route.dims,
+    routes: pipeline.routes.map((r) => ({ name: r.name, kind: r.kind, dims: r.dims, modules: r.modules.map((m) => ({ id: m.id, type: m.type, summary: summary(m) })) })),
+    defaultRoute: pipeline.router ? resolveRouteNameOrNull(pipeline) : null,
   };
 }
 
-/** Describes a model folder or Hub id without building its graph. */
+function resolveRouteNameOrNull(pipeline: ModelPipeline): string | null {
+  try {
+    return resolveRouteName(pipeline);
+  } catch {
+    return null; // no task and no default route: encode() needs a task
+  }
+}
+
+/** Describes a model folder or Hub id without building its graphs. */
 export async function describeModel(idOrPath: string, hub: HubOptions = {}): Promise<ModelInfo> {
-  const dir = await resolveModelFolder(idOrPath, hub);
-  return modelInfo(readModelFolder(dir), CheckpointWeights.open(join(dir, "model.safetensors")));
+  return modelInfo(await loadPipeline(await resolveModelFolder(idOrPath, hub)));
 }

@@ -1,32 +1,35 @@
 /**
- * SparseEncoder: a SPLADE model loaded from a sentence-transformers folder or the Hub, encoding texts to
- * SparseVectors as sentence-transformers' SparseEncoder does (same prompts, truncation, pooling and
- * max_active_dims), with onnxruntime running a graph built from the checkpoint (see splade-graph.ts).
+ * SparseEncoder: a sparse-encoder model loaded from a sentence-transformers folder or the Hub — SPLADE,
+ * inference-free and two-encoder Router models, CSR — encoding texts to SparseVectors as sentence-transformers'
+ * SparseEncoder does (same prompts, routes, truncation, pooling and max_active_dims). Each route runs either a
+ * graph built from its checkpoint in onnxruntime (graph-route.ts) or a static lookup (static-route.ts); a
+ * route's encoder is created the first time a text takes it, so inference-free queries never open a session.
  *
  *   const model = await SparseEncoder.fromPretrained("naver/splade-v3");
  *   const [q] = await model.encodeQuery(["what causes tides"]);
  *   const docs = await model.encodeDocument(corpus, { onProgress: ({ done, total }) => … });
  *   model.similarity([q], docs); model.decode(q, 10); await model.release();
  */
-import { join } from "node:path";
 import type { HubOptions } from "../hub/index.js";
-import { CheckpointWeights } from "../model/weights.js";
 import type { SparseVector } from "../sparse/vector.js";
-import { BertTokenizer } from "../tokenizer/index.js";
+import type { BertTokenizer } from "../tokenizer/index.js";
 import { check } from "../util/errors.js";
-import { lengthSortedBatches, sliceRows, type TokenBatch } from "./batching.js";
-import { DEFAULT_BATCH_SIZE, DEFAULT_KERNELS, MAX_TOKENS_PER_RUN } from "./defaults.js";
+import { DEFAULT_BATCH_SIZE, DEFAULT_KERNELS } from "./defaults.js";
+import { checkRouteWeights, GraphRouteEncoder } from "./graph-route.js";
 import { resolveModelFolder } from "./load.js";
+import { loadPipeline } from "./load-pipeline.js";
 import { modelInfo, type ModelInfo } from "./model-info.js";
-import { readModelFolder, type ModelFolder, type SimilarityName } from "./model-folder.js";
-import { ModelSession } from "./model-session.js";
-import { prepareText, resolvePrompt, type PromptChoice, type Task } from "./prompts.js";
-import { decodeVector, denseRowToSparse, intersect, similarityMatrix, sparsityOf, type Sparsity } from "./vector-ops.js";
+import type { ModelPipeline, Route, SimilarityName } from "./pipeline.js";
+import { resolvePrompt, type PromptChoice, type Task } from "./prompts.js";
+import type { RouteEncoder } from "./route-encoder.js";
+import { resolveRoute } from "./router.js";
+import { StaticRouteEncoder } from "./static-route.js";
+import { decodeVector, intersect, similarityMatrix, sparsityOf, type Sparsity } from "./vector-ops.js";
 
 export interface FromPretrainedOptions extends HubOptions {
   /** onnxruntime intra-op threads; default: all cores. */
   threads?: number;
-  /** "int8": dynamic quantization of every Linear (faster, approximate; see quantize.ts). */
+  /** "int8": dynamic quantization of every Linear of SPLADE routes (faster, approximate; see quantize.ts). */
   quantize?: "int8";
   /** Default for encode's maxActiveDims (upstream SparseEncoder(max_active_dims=…)). */
   maxActiveDims?: number;
@@ -42,9 +45,14 @@ export interface EncodeProgress {
 export interface EncodeOptions extends PromptChoice {
   /** Texts per batch; default 32 (sentence-transformers). */
   batchSize?: number;
-  /** Keep only the k largest weights of each vector. */
+  /** Keep only the k largest weights of each vector (CSR: k latents; default its SparseAutoEncoder's k). */
   maxActiveDims?: number;
   onProgress?: (progress: EncodeProgress) => void;
+}
+
+export interface EncodeWithTaskOptions extends EncodeOptions {
+  /** The Router task (route) to take; default: the Router's default_route. Ignored by models without Router. */
+  task?: string;
 }
 
 /** ModelInfo plus how this instance runs. */
@@ -58,12 +66,11 @@ function checkCount(value: number | undefined, name: string): void {
 }
 
 export class SparseEncoder {
+  private readonly encoders = new Map<string, RouteEncoder>();
+
   private constructor(
-    readonly folder: ModelFolder,
-    readonly tokenizer: BertTokenizer,
-    private readonly session: ModelSession,
+    readonly pipeline: ModelPipeline,
     private readonly options: FromPretrainedOptions,
-    private readonly checkpoint: ModelInfo,
   ) {}
 
   /** Loads a model folder or a Hub id (downloaded into the Hugging Face cache; `offline` uses the cache only). */
@@ -71,88 +78,92 @@ export class SparseEncoder {
     checkCount(options.threads, "threads");
     checkCount(options.maxActiveDims, "maxActiveDims");
     check(options.quantize === undefined || options.quantize === "int8", `quantize must be "int8", got ${JSON.stringify(options.quantize)}`);
-    const dir = await resolveModelFolder(idOrPath, options);
-    const folder = readModelFolder(dir);
-    const tokenizer = BertTokenizer.fromModelDir(dir);
-    const weights = CheckpointWeights.open(join(dir, "model.safetensors"));
-    const session = await ModelSession.create(folder.config, weights, {
-      pooling: folder.pooling,
-      kernels: options.kernels ?? DEFAULT_KERNELS,
-      quantize: options.quantize,
-      threads: options.threads,
-    });
-    return new SparseEncoder(folder, tokenizer, session, options, modelInfo(folder, weights));
+    const pipeline = await loadPipeline(await resolveModelFolder(idOrPath, options));
+    for (const route of pipeline.routes) checkRouteWeights(route);
+    return new SparseEncoder(pipeline, options);
   }
 
+  /** Dimension of the vectors (the vocabulary size; for CSR, the latent size). */
   get vocabSize(): number {
-    return this.folder.config.vocabSize;
+    return this.pipeline.routes[0].dims;
   }
 
+  get similarityFnName(): SimilarityName {
+    return this.pipeline.similarityFnName;
+  }
+
+  /** The tokenizer decode() names dimensions with: the first route's, as upstream's Router.tokenizer. */
+  get tokenizer(): BertTokenizer {
+    return this.routeEncoder(this.pipeline.routes[0]).tokenizer;
+  }
+
+  /** max_seq_length of the route a plain encode() takes. */
   get maxSeqLength(): number {
-    return this.folder.maxSeqLength;
+    const input = resolveRoute(this.pipeline, undefined).modules[0];
+    return (input.type === "SparseStaticEmbedding" ? input.maxSeqLength : "maxSeqLength" in input ? input.maxSeqLength : null) ?? Infinity;
+  }
+
+  /** Routes for which an onnxruntime session is open (none until a text takes a network route). */
+  get openSessions(): string[] {
+    return [...this.encoders.values()].filter((e) => e.hasSession).map((e) => e.route.name);
   }
 
   /** Encodes texts with the prompt the caller chose, else the model's default prompt (SparseEncoder.encode). */
-  encode(texts: readonly string[], options: EncodeOptions = {}): Promise<SparseVector[]> {
-    return this.encodeWith(texts, options);
+  encode(texts: readonly string[], options: EncodeWithTaskOptions = {}): Promise<SparseVector[]> {
+    return this.encodeWith(texts, options, undefined, options.task);
   }
 
-  /** Encodes queries: the model's "query" prompt unless the caller chose one (SparseEncoder.encode_query). */
+  /** Encodes queries: the "query" route and prompt unless the caller chose a prompt (SparseEncoder.encode_query). */
   encodeQuery(texts: readonly string[], options: EncodeOptions = {}): Promise<SparseVector[]> {
-    return this.encodeWith(texts, options, "query");
+    return this.encodeWith(texts, options, "query", "query");
   }
 
-  /** Encodes documents: the "document", "passage" or "corpus" prompt unless chosen (encode_document). */
+  /** Encodes documents: the "document" route, and the "document", "passage" or "corpus" prompt (encode_document). */
   encodeDocument(texts: readonly string[], options: EncodeOptions = {}): Promise<SparseVector[]> {
-    return this.encodeWith(texts, options, "document");
+    return this.encodeWith(texts, options, "document", "document");
   }
 
-  /** The token ids the model sees for each text (prompt, strip, lowercasing and truncation applied). */
-  tokenIds(texts: readonly string[], options: PromptChoice = {}, task?: Task): number[][] {
-    const prompt = resolvePrompt(this.folder, options, task);
-    return texts.map((text) => this.tokenizer.encode(prepareText(text, prompt, this.folder.doLowerCase), { maxLength: this.maxSeqLength }));
+  /** The token ids the model sees for each text (route, prompt, strip, lowercasing and truncation applied). */
+  tokenIds(texts: readonly string[], options: PromptChoice = {}, task?: string): number[][] {
+    const promptTask = task === "query" || task === "document" ? task : undefined;
+    return this.routeEncoder(resolveRoute(this.pipeline, task)).tokenIds(texts, resolvePrompt(this.pipeline, options, promptTask));
   }
 
-  private async encodeWith(texts: readonly string[], options: EncodeOptions, task?: Task): Promise<SparseVector[]> {
+  private routeEncoder(route: Route): RouteEncoder {
+    let encoder = this.encoders.get(route.name);
+    if (encoder === undefined) {
+      encoder =
+        route.kind === "static"
+          ? new StaticRouteEncoder(route)
+          : new GraphRouteEncoder(route, { kernels: this.options.kernels ?? DEFAULT_KERNELS, quantize: route.kind === "splade" ? this.options.quantize : undefined, threads: this.options.threads });
+      this.encoders.set(route.name, encoder);
+    }
+    return encoder;
+  }
+
+  private async encodeWith(texts: readonly string[], options: EncodeOptions, promptTask: Task | undefined, task: string | undefined): Promise<SparseVector[]> {
     check(Array.isArray(texts) && texts.every((t) => typeof t === "string"), "encode: texts must be an array of strings");
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     const maxActiveDims = options.maxActiveDims ?? this.options.maxActiveDims;
     checkCount(batchSize, "batchSize");
     checkCount(maxActiveDims, "maxActiveDims");
-    const prompt = resolvePrompt(this.folder, options, task);
-    const prepared = texts.map((text) => prepareText(text, prompt, this.folder.doLowerCase));
-    const results: SparseVector[] = new Array(texts.length);
-    let done = 0;
-    for (const positions of lengthSortedBatches(prepared.map((t) => t.length), batchSize)) {
-      const batch = this.tokenizer.encodeBatch(positions.map((p) => prepared[p]), { maxLength: this.maxSeqLength });
-      const vectors = await this.runBatch(batch, maxActiveDims);
-      positions.forEach((p, k) => (results[p] = vectors[k]));
-      done += positions.length;
-      options.onProgress?.({ done, total: texts.length });
-    }
-    return results;
-  }
-
-  /** Runs a padded batch in pieces of at most MAX_TOKENS_PER_RUN tokens. */
-  private async runBatch(batch: TokenBatch, maxActiveDims: number | undefined): Promise<SparseVector[]> {
-    const rowsPerRun = Math.max(1, Math.floor(MAX_TOKENS_PER_RUN / batch.seqLen));
-    const vectors: SparseVector[] = [];
-    for (let start = 0; start < batch.batchSize; start += rowsPerRun) {
-      const rows = sliceRows(batch, start, Math.min(batch.batchSize, start + rowsPerRun));
-      const { splade } = await this.session.run(rows);
-      for (let b = 0; b < rows.batchSize; b++) vectors.push(denseRowToSparse(splade, b, this.vocabSize, maxActiveDims));
-    }
-    return vectors;
+    const prompt = resolvePrompt(this.pipeline, options, promptTask);
+    const encoder = this.routeEncoder(resolveRoute(this.pipeline, task));
+    return encoder.encode(texts, { prompt, batchSize, maxActiveDims, onProgress: (done) => options.onProgress?.({ done, total: texts.length }) });
   }
 
   /** [a.length × b.length] similarities; default function: the model's similarity_fn_name. */
-  similarity(a: readonly SparseVector[], b: readonly SparseVector[], fn: SimilarityName = this.folder.similarityFnName): number[][] {
+  similarity(a: readonly SparseVector[], b: readonly SparseVector[], fn: SimilarityName = this.pipeline.similarityFnName): number[][] {
     return similarityMatrix(a, b, fn);
   }
 
-  /** (token, weight) pairs by weight, largest first; the `topK` first when given. */
+  /**
+   * (token, weight) pairs by weight, largest first; the `topK` first when given. Dimensions of a CSR model are
+   * latents, not tokens: they are named by their id ("17").
+   */
   decode(vector: SparseVector, topK?: number): Array<[string, number]> {
-    return decodeVector(vector, (id) => this.tokenizer.idToToken(id), topK);
+    const latent = this.pipeline.routes.every((r) => r.kind === "csr");
+    return decodeVector(vector, (id) => (latent ? String(id) : this.tokenizer.idToToken(id)), topK);
   }
 
   /** Mean active dimensions and sparsity ratio of the vectors. */
@@ -168,11 +179,11 @@ export class SparseEncoder {
   }
 
   info(): EncoderInfo {
-    return { ...this.checkpoint, prompts: { ...this.checkpoint.prompts }, quantize: this.options.quantize ?? null, threads: this.options.threads ?? null };
+    return { ...modelInfo(this.pipeline), quantize: this.options.quantize ?? null, threads: this.options.threads ?? null };
   }
 
-  /** Frees the onnxruntime session. */
+  /** Frees the onnxruntime sessions. */
   async release(): Promise<void> {
-    await this.session.release();
+    for (const encoder of this.encoders.values()) await encoder.release();
   }
 }

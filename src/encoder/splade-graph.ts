@@ -3,7 +3,7 @@
  * the checkpoint's tensors as initializers, followed by SPLADE pooling, serialized to ONNX bytes.
  *
  * Graph inputs:  input_ids int64 [B, T], attention_mask int64 [B, T].
- * Graph outputs: "splade" float32 [B, V]; with `hiddenStates`, also "last_hidden_state" float32 [B, T, C].
+ * Graph outputs: "splade" float32 [B, V] (L2-normalized when a Normalize module follows); with `hiddenStates`, also "last_hidden_state" float32 [B, T, C].
  */
 import { GraphBuilder } from "../graph/builder.js";
 import { serializeModel } from "../graph/onnx-proto.js";
@@ -11,6 +11,7 @@ import type { TransformerConfig } from "../model/config.js";
 import { initializerParams, type ModelContext } from "../model/context.js";
 import { MS_DOMAIN } from "../model/layers.js";
 import { buildMaskedLm } from "../model/mlm.js";
+import { l2Normalize } from "../model/normalize.js";
 import { spladePooling, type SpladePoolingOptions } from "../model/splade-pooling.js";
 import type { WeightSource } from "../model/weights.js";
 import { int8MatMulKernel } from "./quantize.js";
@@ -23,12 +24,19 @@ export interface SpladeGraphOptions {
   quantize?: "int8";
   /** Also output the encoder's last hidden state (for parity checks). */
   hiddenStates?: boolean;
+  /** A Normalize module follows SpladePooling: the vector is divided by its L2 norm. */
+  normalize?: boolean;
 }
 
 export const OUTPUT_SPLADE = "splade";
 export const OUTPUT_HIDDEN = "last_hidden_state";
 
 export function buildSpladeGraph(cfg: TransformerConfig, weights: WeightSource, options: SpladeGraphOptions): Uint8Array {
+  return serializeModel(spladeGraph(cfg, weights, options).ir, { domains: { [MS_DOMAIN]: 1 } });
+}
+
+/** The graph, unserialized (checkRouteWeights in graph-route.ts builds it to check every weight's shape). */
+export function spladeGraph(cfg: TransformerConfig, weights: WeightSource, options: SpladeGraphOptions): GraphBuilder {
   const g = new GraphBuilder(`splade-${cfg.kind}`);
   const load = (key: string, shape: number[]) => weights.get(key, shape);
   const ctx: ModelContext = { g, param: initializerParams(g, load), kernels: options.kernels ?? "fused" };
@@ -36,7 +44,8 @@ export function buildSpladeGraph(cfg: TransformerConfig, weights: WeightSource, 
   const inputIds = g.input("input_ids", "int64", ["batch", "tokens"]);
   const mask = g.input("attention_mask", "int64", ["batch", "tokens"]);
   const out = buildMaskedLm(ctx, cfg, inputIds, mask);
-  g.output(spladePooling(ctx, cfg, out, mask, options.pooling), OUTPUT_SPLADE, "float32", ["batch", cfg.vocabSize]);
+  const splade = spladePooling(ctx, cfg, out, mask, options.pooling); // [B, V]
+  g.output(options.normalize ? l2Normalize(ctx, splade) : splade, OUTPUT_SPLADE, "float32", ["batch", cfg.vocabSize]);
   if (options.hiddenStates) g.output(out.lastHidden, OUTPUT_HIDDEN, "float32", ["batch", "tokens", cfg.hidden]);
-  return serializeModel(g.ir, { domains: { [MS_DOMAIN]: 1 } });
+  return g;
 }
