@@ -8,6 +8,10 @@ import type { SparseVector } from "../../src/sparse/vector.js";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 export const MODELS = ["tiny-distilbert-splade", "tiny-bert-splade"] as const;
+/** MANIFEST.md "Other SparseEncoder families": Router models (three goldens per text: query, document, null). */
+export const ROUTER_MODELS = ["tiny-inference-free-splade", "tiny-opensearch-inference-free", "tiny-asym-splade"] as const;
+/** The same models as MODELS in other weight formats, with byte-identical goldens. */
+export const WEIGHT_FORMAT_MODELS = ["tiny-bert-splade-bin", "tiny-distilbert-splade-sharded"] as const;
 
 /** MANIFEST.md "Tolerances". */
 export const TOLERANCE = {
@@ -20,7 +24,8 @@ export const TOLERANCE = {
 };
 
 export interface EncodeGolden {
-  task: "query" | "document";
+  /** null: a plain encode() (no task, no prompt). */
+  task: "query" | "document" | null;
   text: string;
   input_ids: number[];
   indices: number[];
@@ -43,6 +48,37 @@ export function encodeGoldens(model: string): EncodeGolden[] {
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as EncodeGolden);
+}
+
+export interface SimilarityGolden {
+  queries: string[];
+  documents: string[];
+  scores: number[][];
+}
+
+export interface FamilyExtrasGolden {
+  similarity_dot?: SimilarityGolden;
+  similarity_cosine?: SimilarityGolden;
+  pooled_embedding?: Array<{ text: string; embedding: number[] }>;
+  min_topk_gap?: number;
+}
+
+export function familyExtrasGolden(model: string): FamilyExtrasGolden {
+  return JSON.parse(readFileSync(`${FIXTURES}${model}.extras.json`, "utf8")) as FamilyExtrasGolden;
+}
+
+/** Failure messages for a similarity matrix against its golden (relative 1e-5 or absolute 1e-4). */
+export function compareSimilarity(matrix: number[][], golden: SimilarityGolden, label: string): string[] {
+  const failures: string[] = [];
+  golden.scores.forEach((row, i) =>
+    row.forEach((expected, j) => {
+      const delta = Math.abs(matrix[i][j] - expected);
+      if (!(delta <= TOLERANCE.similarityAbsolute || delta <= TOLERANCE.similarityRelative * Math.abs(expected))) {
+        failures.push(`${label}[${i}][${j}]: ${matrix[i][j]} vs ${expected}`);
+      }
+    }),
+  );
+  return failures;
 }
 
 export function extrasGolden(model: string): ExtrasGolden {
