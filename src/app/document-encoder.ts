@@ -30,6 +30,11 @@ export interface DocumentEncoder {
   readonly indexSettings: Partial<IndexSettings>;
   /** Dimension of the vectors (vocabulary size): evaluation's sparsity ratio. */
   readonly vocabSize: number;
+  /**
+   * What the dot product of its vectors scores: "dot" (default), or "cosine" for a model whose
+   * similarity_fn_name is cosine (its vectors come L2-normalized, so dot product = cosine).
+   */
+  readonly scoreFunction?: "dot" | "cosine";
   encodeDocuments(texts: readonly string[], options?: EncodeTextsOptions): Promise<SparseVector[]>;
   encodeQueries(texts: readonly string[], options?: EncodeTextsOptions): Promise<SparseVector[]>;
   release(): Promise<void>;

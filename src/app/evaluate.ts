@@ -25,6 +25,8 @@ import type { EncodeTextsOptions } from "./document-encoder.js";
 export interface EvaluationModel {
   /** Dimension of the vectors (vocabulary size). */
   readonly vocabSize: number;
+  /** The score its exact search computes, naming the metrics ("dot"; "cosine" for models that score by cosine). */
+  readonly scoreFunction?: "dot" | "cosine";
   encodeQueries(texts: readonly string[], options: EncodeTextsOptions): Promise<SparseVector[]>;
   encodeDocuments(texts: readonly string[], options: EncodeTextsOptions): Promise<SparseVector[]>;
   /** Exact top-k over `corpus` (hits scoring > 0, score descending, ties by corpus order). */

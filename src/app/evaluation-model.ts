@@ -21,6 +21,7 @@ export interface OpenEvaluationModelOptions {
 export function evaluationModel(encoder: DocumentEncoder): EvaluationModel {
   return {
     vocabSize: encoder.vocabSize,
+    scoreFunction: encoder.scoreFunction ?? "dot",
     encodeQueries: (texts, options) => encoder.encodeQueries(texts, options),
     encodeDocuments: (texts, options) => encoder.encodeDocuments(texts, options),
     exactSearch: (corpus) => exactSearch(corpus, encoder.indexSettings.weighting),

@@ -1,12 +1,14 @@
 /**
- * A SPLADE model (folder or Hub id) as a DocumentEncoder, through encoder/SparseEncoder: documents with
- * `encodeDocument`, queries with `encodeQuery` (each with the model's prompts, as sentence-transformers'
- * `encode_document` / `encode_query`, which upstream's evaluator calls too). The index and evaluation's exact
- * search score by dot product (and reports name the score function "dot"), so a model whose similarity is
- * not "dot" is refused rather than silently scored differently from upstream.
+ * A sparse-encoder model (folder or Hub id; SPLADE, inference-free or two-encoder Router, CSR) as a
+ * DocumentEncoder, through encoder/SparseEncoder: documents with `encodeDocument`, queries with `encodeQuery`
+ * (each with the model's prompts and Router routes, as sentence-transformers' `encode_document` /
+ * `encode_query`, which upstream's evaluator calls too). The index and evaluation's exact search score by dot
+ * product; a model whose similarity_fn_name is "cosine" (CSR) gets its vectors L2-normalized here, so that dot
+ * product is exactly its cosine, and reports name the score "cosine" as upstream does. The SparseEncoder opens a
+ * route's onnxruntime session only when a text takes that route: queries of an inference-free model open none.
  */
 import { SparseEncoder, type FromPretrainedOptions } from "../encoder/index.js";
-import { SpladeError } from "../util/errors.js";
+import type { SparseVector } from "../sparse/vector.js";
 import type { DocumentEncoder, EncodeTextsOptions } from "./document-encoder.js";
 
 function encodeOptions(options: EncodeTextsOptions) {
@@ -17,19 +19,26 @@ function encodeOptions(options: EncodeTextsOptions) {
   };
 }
 
+/** v / ‖v‖₂ (torch cos_sim normalizes the same way; a zero vector stays zero). */
+function l2Normalized(v: SparseVector): SparseVector {
+  let sum = 0;
+  for (const x of v.values) sum += x * x;
+  const norm = Math.sqrt(sum);
+  return norm > 0 ? { indices: v.indices, values: v.values.map((x) => x / norm) } : v;
+}
+
 export async function createSpladeEncoder(idOrPath: string, options: FromPretrainedOptions = {}): Promise<DocumentEncoder> {
   const encoder = await SparseEncoder.fromPretrained(idOrPath, options);
-  if (encoder.similarityFnName !== "dot") {
-    await encoder.release();
-    throw new SpladeError("UNSUPPORTED", `model ${idOrPath} uses ${encoder.similarityFnName} similarity; the index and evaluation score by dot product`);
-  }
+  const cosine = encoder.similarityFnName === "cosine";
+  const scored = async (vectors: Promise<SparseVector[]>) => (cosine ? (await vectors).map(l2Normalized) : vectors);
   return {
     kind: "splade",
     record: { kind: "splade", model: idOrPath },
     indexSettings: {},
     vocabSize: encoder.vocabSize,
-    encodeDocuments: (texts, o = {}) => encoder.encodeDocument([...texts], encodeOptions(o)),
-    encodeQueries: (texts, o = {}) => encoder.encodeQuery([...texts], encodeOptions(o)),
+    scoreFunction: encoder.similarityFnName,
+    encodeDocuments: (texts, o = {}) => scored(encoder.encodeDocument([...texts], encodeOptions(o))),
+    encodeQueries: (texts, o = {}) => scored(encoder.encodeQuery([...texts], encodeOptions(o))),
     release: () => encoder.release(),
   };
 }

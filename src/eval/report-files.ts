@@ -20,6 +20,8 @@ export interface EvaluationReport {
   readonly settings: EvaluationSettings;
   /** One column per dataset, then the NanoBEIR mean when there is one. */
   readonly columns: readonly DatasetResult[];
+  /** The model's similarity function, prefixed to metric names ("dot" unless the model scores by "cosine"). */
+  readonly scoreFunction?: string;
 }
 
 /** JSON-ready object (count vectors left out). */
@@ -33,7 +35,7 @@ export function reportToJson(report: EvaluationReport): Record<string, unknown> 
       metrics: c.metrics,
       sparsity: c.sparsity,
     })),
-    metrics: flatMetrics(report.columns),
+    metrics: flatMetrics(report.columns, report.scoreFunction),
   };
 }
 
@@ -46,6 +48,6 @@ export function csvPathFor(jsonPath: string): string {
 export function writeEvaluationReport(path: string, report: EvaluationReport): { json: string; csv: string } {
   const csv = csvPathFor(path);
   writeFileAtomicSync(path, JSON.stringify(reportToJson(report), null, 2) + "\n");
-  writeFileAtomicSync(csv, formatCsv(report.columns));
+  writeFileAtomicSync(csv, formatCsv(report.columns, report.scoreFunction));
   return { json: path, csv };
 }

@@ -1,12 +1,12 @@
 /**
- * `splade encode --model <dir|hub-id> --input <file> --output <file> [--task query|document] [--title]
+ * `splade encode --model <dir|hub-id> --input <file> --output <file> [--task query|document|<route>] [--title]
  *   [--batch-size N] [--max-active-dims N] [--threads N] [--quantize int8]`
  * Encodes a JSONL file ({"text", "_id"|"id"?, "title"?} per line) or a plain text file (one text per line)
  * into JSONL vectors {"id"?, "indices", "values"} in input order, streaming with bounded memory; the output
  * appears only when every line is encoded. A progress bar goes to stderr on a terminal.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { encodeFile, SparseEncoder, type Task } from "../../encoder/index.js";
+import { encodeFile, SparseEncoder } from "../../encoder/index.js";
 import { DEFAULT_BATCH_SIZE } from "../../encoder/defaults.js";
 import { hubOptionsFromEnv } from "../../hub/index.js";
 import { countNonBlankLines } from "../../util/jsonl.js";
@@ -17,7 +17,7 @@ interface EncodeFlags {
   revision?: string;
   input: string;
   output: string;
-  task?: Task;
+  task?: string;
   title?: boolean;
   format: "auto" | "jsonl" | "text";
   batchSize: number;
@@ -40,7 +40,7 @@ export function registerEncode(program: Command): void {
     .option("--revision <rev>", "Hub branch, tag or commit (default main)")
     .requiredOption("--input <file>", "JSONL with a text field (and _id/id, title), or plain text with one text per line")
     .requiredOption("--output <file>", "JSONL vectors, one per input record, in input order")
-    .addOption(new Option("--task <task>", "use the model's query or document prompt").choices(["query", "document"]))
+    .option("--task <task>", "query or document: the model's prompt and Router route for them (encodeQuery / encodeDocument); another name: that Router route")
     .option("--title", "JSONL: prepend a record's title and a space to its text (BEIR)")
     .addOption(new Option("--format <format>", "input format").choices(["auto", "jsonl", "text"]).default("auto"))
     .option("--batch-size <n>", "texts per batch", positiveInteger, DEFAULT_BATCH_SIZE)

@@ -90,7 +90,7 @@ export function registerEval(program: Command): void {
         progress.stop();
         await model.release?.();
       });
-      process.stdout.write(formatCardTable(columns));
+      process.stdout.write(formatCardTable(columns, model.scoreFunction));
       if (flags.output !== undefined) {
         const data =
           beir !== undefined
@@ -99,6 +99,7 @@ export function registerEval(program: Command): void {
         const written = writeEvaluationReport(flags.output, {
           settings: { model: flags.model, conventions: flags.conventions, maxActiveDims: flags.maxActiveDims ?? null, data },
           columns,
+          scoreFunction: model.scoreFunction,
         });
         process.stderr.write(`wrote ${written.json} and ${written.csv}\n`);
       }
