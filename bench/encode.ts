@@ -32,7 +32,7 @@ const SHARED = "/work/shared";
 const BASELINE = `${SHARED}/bench/torch_baseline.py`;
 const SCIFACT = `${SHARED}/data/scifact`;
 const OUT = "bench/out";
-const MODEL_DIR = `${OUT}/distilbert-base-random-splade`;
+export const MODEL_DIR = `${OUT}/distilbert-base-random-splade`;
 /** Shifts every vocabulary logit so that random-weight vectors are sparse (a few hundred active dims). */
 const VOCAB_BIAS = -2.3;
 
@@ -69,7 +69,7 @@ function parseFlags(args: string[]): Flags {
   };
 }
 
-function prepareModel(): void {
+export function prepareModel(): void {
   if (existsSync(join(MODEL_DIR, "modules.json"))) return;
   initModelFolder(MODEL_DIR, {
     architecture: "distilbert",
