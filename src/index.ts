@@ -17,6 +17,7 @@ export {
   describeModel,
   encodeFile,
   type EncodeOptions,
+  type EncodeWithTaskOptions,
   type EncodeProgress,
   type EncoderInfo,
   type FromPretrainedOptions,
@@ -25,6 +26,7 @@ export {
   type Sparsity,
   type Task,
 } from "./encoder/index.js";
+export { loadPipeline, type ModelPipeline, type Route, type PipelineModule } from "./encoder/index.js";
 export { BertTokenizer, type EncodedBatch } from "./tokenizer/index.js";
 export { hubOptionsFromEnv, downloadFile, resolveModelPath, type HubOptions } from "./hub/index.js";
 export { readSafetensors, writeSafetensors } from "./safetensors/index.js";

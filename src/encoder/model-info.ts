@@ -10,6 +10,7 @@ import type { TransformerConfig } from "../model/config.js";
 import { poolingModes } from "../model/pooling.js";
 import type { CheckpointFormat } from "../model/tensor-store.js";
 import type { CheckpointWeights } from "../model/weights.js";
+import { isSpladeError } from "../util/errors.js";
 import { resolveModelFolder } from "./load.js";
 import { loadPipeline } from "./load-pipeline.js";
 import type { ModelPipeline, PipelineModule, RouteKind, SimilarityName, TransformerModule } from "./pipeline.js";
@@ -60,8 +61,10 @@ export interface ModelInfo {
   sentenceTransformers: boolean;
   /** Dimension of the output vectors (vocabulary size; CSR: latent size). */
   dimensions: number;
+  /** Whether the model routes texts with a Router (router_config.json). */
+  router: boolean;
   routes: RouteInfo[];
-  /** The route a plain encode() takes; null for a model without Router. */
+  /** The route a plain encode() takes; null without Router, or when the Router has no default (a task is needed). */
   defaultRoute: string | null;
 }
 
@@ -125,16 +128,19 @@ export function modelInfo(pipeline: ModelPipeline): ModelInfo {
     similarityFnName: pipeline.similarityFnName,
     sentenceTransformers: pipeline.sentenceTransformers,
     dimensions: route.dims,
+    router: pipeline.router !== null,
     routes: pipeline.routes.map((r) => ({ name: r.name, kind: r.kind, dims: r.dims, modules: r.modules.map((m) => ({ id: m.id, type: m.type, summary: summary(m) })) })),
     defaultRoute: pipeline.router ? resolveRouteNameOrNull(pipeline) : null,
   };
 }
 
+/** The route a plain encode() takes, or null when there is none (no default route: encode() needs a task). */
 function resolveRouteNameOrNull(pipeline: ModelPipeline): string | null {
   try {
     return resolveRouteName(pipeline);
-  } catch {
-    return null; // no task and no default route: encode() needs a task
+  } catch (error) {
+    if (isSpladeError(error, "INVALID_ARGUMENT")) return null;
+    throw error;
   }
 }
 

@@ -10,7 +10,7 @@ import { hubOptionsFromEnv } from "../../hub/index.js";
 
 function formatInfo(info: ModelInfo): string {
   const prompts = Object.entries(info.prompts).map(([name, text]) => `${name}=${JSON.stringify(text)}`);
-  const kind = info.defaultRoute !== null ? "sentence-transformers SparseEncoder with a Router" : info.sentenceTransformers ? "sentence-transformers SparseEncoder" : "plain masked-LM folder";
+  const kind = info.router ? "sentence-transformers SparseEncoder with a Router" : info.sentenceTransformers ? "sentence-transformers SparseEncoder" : "plain masked-LM folder";
   const rows: Array<[string, string]> = [
     ["path", info.path],
     ["architecture", `${info.architecture} (${kind})`],
@@ -22,7 +22,7 @@ function formatInfo(info: ModelInfo): string {
   if (info.pooling !== null) rows.push(["pooling", `SpladePooling(${info.pooling}, ${info.activation})`]);
   rows.push(["prompts", prompts.length > 0 ? prompts.join(", ") : "none"], ["default prompt", info.defaultPromptName ?? "none"], ["similarity", info.similarityFnName], ["lowercase", String(info.doLowerCase)]);
   for (const route of info.routes) {
-    const title = info.defaultRoute !== null ? `route ${route.name}${route.name === info.defaultRoute ? " (default)" : ""}` : "modules";
+    const title = info.router ? `route ${route.name}${route.name === info.defaultRoute ? " (default)" : ""}` : "modules";
     rows.push([title, `${route.kind}${route.kind === "static" ? " (inference-free: no network)" : ""}`]);
     for (const m of route.modules) rows.push(["", `${m.type} [${m.id === "" ? "." : m.id}] ${m.summary}`]);
   }
