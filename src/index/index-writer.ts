@@ -21,6 +21,8 @@ import { SparseIndex } from "./sparse-index.js";
 import { forwardDocuments, forwardVector } from "./segment-documents.js";
 import { segmentDocId, segmentPayload } from "./segment.js";
 import { isDeleted } from "./segment-query.js";
+import { readSegmentFile } from "./segment-file.js";
+import { join } from "node:path";
 
 export interface WriteProgress {
   readonly phase: "index" | "write";
@@ -162,6 +164,43 @@ export async function mergeIndex(dir: string, options: WriteOptions = {}): Promi
     }
     const generation = manifest.generation + 1;
     const segments = await writeNewSegments(dir, generation, manifest.settings, [], liveDocuments(), new Set(), options);
+    commit(dir, { ...manifest, generation, segments });
+    return { generation, addedCount: 0, segmentCount: segments.length };
+  });
+}
+
+/**
+ * Merges the segments from position `from` on into as few new segments as the size limit allows, dropping
+ * their deleted documents; the segments before `from` are untouched. The tail is contiguous, so insertion
+ * order (ordinals, the tie-break) keeps its order. For a long-lived writer that commits many small batches
+ * (the HTTP server's merge policy): merging only the recent small segments costs what they hold, not the
+ * whole index. BM25: the tail's impacts are recomputed with the whole collection's avgdl, as a write does.
+ */
+export async function mergeTail(dir: string, from: number, options: WriteOptions = {}): Promise<WriteResult> {
+  return withIndexLock(dir, async () => {
+    const manifest = readManifest(dir);
+    if (!(Number.isInteger(from) && from >= 0 && from <= manifest.segments.length)) {
+      throw new SpladeError("INVALID_ARGUMENT", `merge from segment ${from}: the index has ${manifest.segments.length} segment(s)`);
+    }
+    const kept = manifest.segments.slice(0, from);
+    const tail = manifest.segments.slice(from);
+    const bm25 = manifest.settings.weighting.kind === "bm25";
+    function* liveDocuments(): Generator<IndexDocument> {
+      for (const entry of tail) {
+        const path = join(dir, entry.file);
+        const { segment, headerCrc32 } = readSegmentFile(path);
+        if (headerCrc32 !== entry.headerCrc32) throw new SpladeError("CHECKSUM_MISMATCH", `${path}: does not match the segment the manifest lists`, { path });
+        const deleted = entry.deletes === null ? null : readDeletes(dir, entry);
+        const forward = forwardDocuments(segment, bm25 ? "termFrequencies" : "impacts");
+        for (let position = 0; position < segment.docCount; position++) {
+          if (isDeleted(deleted, position)) continue;
+          yield { id: segmentDocId(segment, position), vector: forwardVector(forward, position), payload: segmentPayload(segment, position) };
+        }
+      }
+    }
+    const generation = manifest.generation + 1;
+    const written = await writeNewSegments(dir, generation, manifest.settings, kept, liveDocuments(), new Set(), options);
+    const segments = [...kept, ...written];
     commit(dir, { ...manifest, generation, segments });
     return { generation, addedCount: 0, segmentCount: segments.length };
   });

@@ -115,15 +115,15 @@ export class SparseIndex {
     return SparseIndex.fromSegments(settings, options.model ?? null, [{ segment, deleted: null }]);
   }
 
-  /** Wraps segments already in memory (from a builder, or shared with a worker thread). */
-  static fromSegments(settings: IndexSettings, model: unknown, segments: ReadonlyArray<{ segment: Segment; deleted: Uint32Array | null }>): SparseIndex {
+  /** Wraps segments already in memory (from a builder, a worker thread, or a reader's cache with its generation). */
+  static fromSegments(settings: IndexSettings, model: unknown, segments: ReadonlyArray<{ segment: Segment; deleted: Uint32Array | null }>, generation: number | null = null): SparseIndex {
     let base = 0;
     const live = segments.map(({ segment, deleted }) => {
       const result = { segment, deleted, baseOrdinal: base };
       base += segment.docCount;
       return result;
     });
-    return new SparseIndex(settings, model, live, null);
+    return new SparseIndex(settings, model, live, generation);
   }
 
   /** Live (not deleted) documents. */
