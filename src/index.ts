@@ -57,3 +57,6 @@ export { createEncoder } from "./app/encoders.js";
 export { buildIndexFromCorpus, addCorpusToIndex } from "./app/index-corpus.js";
 export { searchIndexes } from "./app/search-indexes.js";
 export { evaluateModel } from "./app/evaluate.js";
+
+// HTTP service
+export { createServer, type CreateServerOptions, type SpladeServer, type ListenOptions } from "./server/create-server.js";

@@ -52,6 +52,7 @@ export function createBm25Encoder(options: Bm25EncoderOptions = {}): DocumentEnc
     record: { kind: "bm25", vocab, ...parameters },
     indexSettings: { weighting: { kind: "bm25", ...parameters } },
     vocabSize: tokenizer.vocabSize,
+    vocabulary: { token: (id) => tokenizer.idToToken(id), textTokenIds: (text) => tokenizer.tokenizeToIds(text) },
     encodeDocuments: encode,
     encodeQueries: encode,
     release: async () => undefined,

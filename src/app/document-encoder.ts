@@ -22,6 +22,13 @@ export interface EncodeTextsOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/** Token strings of the encoder's term ids, and the tokens a text itself contains (explain's "expansion" test). */
+export interface TokenVocabulary {
+  token(id: number): string;
+  /** Term ids of the text's own tokens (no prompt, no special tokens). */
+  textTokenIds(text: string): number[];
+}
+
 export interface DocumentEncoder {
   readonly kind: "bm25" | "splade";
   /** Stored in the index manifest (JSON); `encoderFromRecord` reopens the encoder from it. */
@@ -35,6 +42,8 @@ export interface DocumentEncoder {
    * similarity_fn_name is cosine (its vectors come L2-normalized, so dot product = cosine).
    */
   readonly scoreFunction?: "dot" | "cosine";
+  /** Names of the vector dimensions (absent for encoders whose dimensions are not tokens). */
+  readonly vocabulary?: TokenVocabulary;
   encodeDocuments(texts: readonly string[], options?: EncodeTextsOptions): Promise<SparseVector[]>;
   encodeQueries(texts: readonly string[], options?: EncodeTextsOptions): Promise<SparseVector[]>;
   release(): Promise<void>;

@@ -37,6 +37,11 @@ export async function createSpladeEncoder(idOrPath: string, options: FromPretrai
     indexSettings: {},
     vocabSize: encoder.vocabSize,
     scoreFunction: encoder.similarityFnName,
+    vocabulary: {
+      token: (id) => encoder.tokenizer.idToToken(id),
+      // The query route's own view of the text (lowercasing as the model does), without a prompt.
+      textTokenIds: (text) => encoder.tokenIds([text], { prompt: "" }, "query")[0],
+    },
     encodeDocuments: (texts, o = {}) => scored(encoder.encodeDocument([...texts], encodeOptions(o))),
     encodeQueries: (texts, o = {}) => scored(encoder.encodeQuery([...texts], encodeOptions(o))),
     release: () => encoder.release(),

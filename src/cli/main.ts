@@ -17,6 +17,7 @@ import { registerInitModel } from "./commands/init-model.js";
 import { registerTrain } from "./commands/train.js";
 import { registerEvalRun } from "./commands/eval-run.js";
 import { registerEval } from "./commands/eval.js";
+import { registerServe } from "./commands/serve.js";
 
 export function buildProgram(): Command {
   const program = new Command("splade")
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerEvalRun(program);
   registerEval(program);
+  registerServe(program);
   return program;
 }
 

@@ -25,8 +25,9 @@ const ALLOWED: Record<string, string[]> = {
   index: [...BASE, "sparse"],
   eval: [...BASE, "hub", "sparse", "index"],
   app: [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval"],
-  cli: [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval", "app"],
-  ".": [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval", "app"],
+  server: [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval", "app"],
+  cli: [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval", "app", "server"],
+  ".": [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval", "app", "server"],
 };
 
 function sourceFiles(dir: string): string[] {

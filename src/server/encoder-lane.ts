@@ -1,0 +1,120 @@
+/**
+ * One lane per model: encode calls run one at a time, and calls that arrive while one runs are batched into
+ * the next run. onnxruntime already spreads one run over every core, so concurrent runs would only contend;
+ * batching the queries of concurrent requests instead amortises each forward pass (dynamic batching, as
+ * inference servers do). Queries go before document chunks, and a large document batch is encoded in
+ * slices of `maxBatch` texts, so a bulk write does not stall searches behind it for its whole duration.
+ * BM25 encoders (tokenizing, synchronous) bypass the lane: batching gains nothing there.
+ */
+import { SpladeError } from "../util/errors.js";
+import type { SparseVector } from "../sparse/vector.js";
+import type { DocumentEncoder } from "../app/document-encoder.js";
+
+export type EncodeTask = "query" | "document";
+
+interface Job {
+  readonly task: EncodeTask;
+  readonly texts: readonly string[];
+  readonly maxActiveDims: number | undefined;
+  readonly results: SparseVector[];
+  next: number; // texts taken so far
+  done: number; // texts encoded so far
+  failed: boolean;
+  readonly resolve: (vectors: SparseVector[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface EncodeObserver {
+  (task: EncodeTask, texts: number, seconds: number): void;
+}
+
+export class EncoderLane {
+  private readonly queue: Job[] = [];
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    readonly encoder: DocumentEncoder,
+    private readonly maxBatch: number,
+    private readonly observe: EncodeObserver = () => undefined,
+  ) {}
+
+  encode(task: EncodeTask, texts: readonly string[], options: { maxActiveDims?: number } = {}): Promise<SparseVector[]> {
+    if (texts.length === 0) return Promise.resolve([]);
+    if (this.encoder.kind === "bm25") return this.direct(task, texts, options.maxActiveDims);
+    if (this.stopped) return Promise.reject(stopped());
+    return new Promise((resolve, reject) => {
+      this.queue.push({ task, texts, maxActiveDims: options.maxActiveDims, results: new Array(texts.length), next: 0, done: 0, failed: false, resolve, reject });
+      this.running ??= this.drain().finally(() => {
+        this.running = null;
+      });
+    });
+  }
+
+  /** Refuses new work and drops waiting work (the run in progress finishes); resolves when the lane is idle. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    while (this.running !== null) await this.running;
+  }
+
+  private async direct(task: EncodeTask, texts: readonly string[], maxActiveDims: number | undefined): Promise<SparseVector[]> {
+    const started = performance.now();
+    const options = maxActiveDims === undefined ? {} : { maxActiveDims };
+    const vectors = task === "query" ? await this.encoder.encodeQueries(texts, options) : await this.encoder.encodeDocuments(texts, options);
+    this.observe(task, texts.length, (performance.now() - started) / 1000);
+    return vectors;
+  }
+
+  /** The next run: the first waiting query job's kind (else the oldest job's) and as many texts of that kind as fit. */
+  private takeBatch(): Array<{ job: Job; from: number; to: number }> {
+    const lead = this.queue.find((j) => j.task === "query") ?? this.queue[0];
+    const slices: Array<{ job: Job; from: number; to: number }> = [];
+    let room = this.maxBatch;
+    for (const job of this.queue) {
+      if (room === 0) break;
+      if (job.task !== lead.task || job.maxActiveDims !== lead.maxActiveDims || job.next === job.texts.length) continue;
+      const take = Math.min(room, job.texts.length - job.next);
+      slices.push({ job, from: job.next, to: job.next + take });
+      job.next += take;
+      room -= take;
+    }
+    return slices;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      if (this.stopped) {
+        for (const job of this.queue.splice(0)) job.reject(stopped());
+        return;
+      }
+      const slices = this.takeBatch();
+      const texts = slices.flatMap(({ job, from, to }) => job.texts.slice(from, to));
+      const lead = slices[0].job;
+      try {
+        const vectors = await this.direct(lead.task, texts, lead.maxActiveDims);
+        let at = 0;
+        for (const { job, from, to } of slices) {
+          for (let i = from; i < to; i++) job.results[i] = vectors[at++];
+          job.done += to - from;
+        }
+      } catch (error) {
+        for (const { job } of slices) {
+          job.failed = true;
+          job.reject(error);
+        }
+      }
+      for (let i = this.queue.length - 1; i >= 0; i--) {
+        const job = this.queue[i];
+        if (job.failed) this.queue.splice(i, 1);
+        else if (job.done === job.texts.length) {
+          this.queue.splice(i, 1);
+          job.resolve(job.results);
+        }
+      }
+    }
+  }
+}
+
+function stopped(): SpladeError {
+  return new SpladeError("CANCELLED", "the server is shutting down; the text was not encoded");
+}
