@@ -1,6 +1,6 @@
 /**
- * The Hono application: a lifecycle middleware (in-flight count for graceful shutdown, 503 once closing,
- * request metrics by route pattern), the routes, and one error handler that turns anything thrown into the
+ * The Hono application: a lifecycle middleware (in-flight count for graceful shutdown, `Connection: close`
+ * while draining and 503 after, request metrics by route pattern), the routes, and one error handler that turns anything thrown into the
  * API's error shape (errors.ts).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -15,7 +15,7 @@ import { documentRoutes } from "./routes/documents.js";
 export function buildApp(ctx: ServerContext, version: string): OpenAPIHono<ServerEnv> {
   const app = new OpenAPIHono<ServerEnv>();
   app.use(async (c, next) => {
-    if (ctx.state.closing) {
+    if (ctx.state.refusing) {
       c.header("Connection", "close");
       throw new ApiError("SHUTTING_DOWN", "the server is shutting down");
     }

@@ -21,7 +21,9 @@ export interface ServerContext {
   readonly authorize: (c: Context, access: Access) => void;
   readonly secured: boolean;
   readonly protectReads: boolean;
-  readonly state: { closing: boolean; inFlight: number };
+  /** closing: draining (requests on open connections are still answered, with Connection: close);
+   * refusing: past the drain, new requests get 503. inFlight counts requests inside the app. */
+  readonly state: { closing: boolean; refusing: boolean; inFlight: number };
   readonly log: (event: ServerEvent) => void;
 }
 

@@ -154,11 +154,13 @@ export async function createServer(options: CreateServerOptions): Promise<Splade
     authorize: authorizer({ apiKey: options.apiKey ?? null, protectReads: options.protectReads ?? false }),
     secured: (options.apiKey ?? null) !== null,
     protectReads: options.protectReads ?? false,
-    state: { closing: false, inFlight: 0 },
+    state: { closing: false, refusing: false, inFlight: 0 },
     log,
   };
   const app = buildApp(ctx, VERSION);
   let http: Server | null = null;
+  let httpInFlight = 0;
+  const idle = () => ctx.state.inFlight === 0 && httpInFlight === 0;
   let closing: Promise<void> | null = null;
 
   return {
@@ -170,6 +172,11 @@ export async function createServer(options: CreateServerOptions): Promise<Splade
       if (ctx.state.closing) throw new SpladeError("INVALID_ARGUMENT", "the server is closed");
       const host = listen.host ?? SERVER_DEFAULTS.host;
       const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
+      // Requests until their response has left (the app's own count ends when the Response is built).
+      server.on("request", (_req, res) => {
+        httpInFlight++;
+        res.once("close", () => httpInFlight--);
+      });
       await new Promise<void>((resolve, reject) => {
         server.once("error", (error: NodeJS.ErrnoException) =>
           reject(new SpladeError("INVALID_ARGUMENT", `cannot listen on ${host}:${listen.port ?? SERVER_DEFAULTS.port}: ${error.code === "EADDRINUSE" ? "address already in use" : error.message}`, { cause: error })),
@@ -183,14 +190,17 @@ export async function createServer(options: CreateServerOptions): Promise<Splade
     },
     close(close: { timeoutMs?: number } = {}) {
       closing ??= (async () => {
+        // 1. Drain: no new connections; requests on open ones are still answered, with Connection: close.
         ctx.state.closing = true;
         const server = http;
         const closed = server === null ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
-        server?.closeIdleConnections();
-        await until(() => ctx.state.inFlight === 0, Date.now() + (close.timeoutMs ?? options.shutdownTimeoutMs ?? SERVER_DEFAULTS.shutdownTimeoutMs));
+        await until(idle, Date.now() + (close.timeoutMs ?? options.shutdownTimeoutMs ?? SERVER_DEFAULTS.shutdownTimeoutMs));
+        // 2. Refuse new requests; roll back a write still running (before its commit point) and answer it.
+        ctx.state.refusing = true;
         for (const index of served) index.abortWrites();
         await Promise.all(served.map((index) => index.writesIdle()));
-        await until(() => ctx.state.inFlight === 0, Date.now() + 1000);
+        await until(idle, Date.now() + 1000);
+        // 3. Close what is left, then release the models and the index locks.
         server?.closeAllConnections();
         await closed;
         await Promise.all([...lanes.values()].map((lane) => lane.stop()));

@@ -4,8 +4,10 @@
  * batching the queries of concurrent requests instead amortises each forward pass (dynamic batching, as
  * inference servers do). Queries go before document chunks, and a large document batch is encoded in
  * slices of `maxBatch` texts, so a bulk write does not stall searches behind it for its whole duration.
- * BM25 encoders (tokenizing, synchronous) bypass the lane: batching gains nothing there.
+ * BM25 encoders (tokenizing, synchronous) bypass the lane: batching gains nothing there; large batches are
+ * tokenized in chunks so that the event loop keeps answering other requests.
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { SpladeError } from "../util/errors.js";
 import type { SparseVector } from "../sparse/vector.js";
 import type { DocumentEncoder } from "../app/document-encoder.js";
@@ -41,7 +43,7 @@ export class EncoderLane {
 
   encode(task: EncodeTask, texts: readonly string[], options: { maxActiveDims?: number } = {}): Promise<SparseVector[]> {
     if (texts.length === 0) return Promise.resolve([]);
-    if (this.encoder.kind === "bm25") return this.direct(task, texts, options.maxActiveDims);
+    if (this.encoder.kind === "bm25") return this.chunked(task, texts, options.maxActiveDims);
     if (this.stopped) return Promise.reject(stopped());
     return new Promise((resolve, reject) => {
       this.queue.push({ task, texts, maxActiveDims: options.maxActiveDims, results: new Array(texts.length), next: 0, done: 0, failed: false, resolve, reject });
@@ -55,6 +57,18 @@ export class EncoderLane {
   async stop(): Promise<void> {
     this.stopped = true;
     while (this.running !== null) await this.running;
+  }
+
+  /** BM25: synchronous tokenizing, in chunks with a turn of the event loop between them (a bulk write does
+   * not stall the searches being answered meanwhile). */
+  private async chunked(task: EncodeTask, texts: readonly string[], maxActiveDims: number | undefined): Promise<SparseVector[]> {
+    if (texts.length <= this.maxBatch) return this.direct(task, texts, maxActiveDims);
+    const out: SparseVector[] = [];
+    for (let start = 0; start < texts.length; start += this.maxBatch) {
+      if (start > 0) await nextTurn();
+      out.push(...(await this.direct(task, texts.slice(start, start + this.maxBatch), maxActiveDims)));
+    }
+    return out;
   }
 
   private async direct(task: EncodeTask, texts: readonly string[], maxActiveDims: number | undefined): Promise<SparseVector[]> {

@@ -73,7 +73,7 @@ test("a write is visible only from the generation it was committed in, and all o
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25], limits: { maxDocuments: 2000 } });
   const batch = Array.from({ length: 2000 }, (_, i) => ({ id: `bulk-${i}`, text: `quasarglow marker document number ${i} ${"filler words about nothing in particular ".repeat(8)}` }));
-  let acknowledged: { generation: number } | null = null;
+  let acknowledged = null as { generation: number } | null;
   const write = post(url, "/indexes/facts/documents", { documents: batch }).then((r) => {
     assert.equal(r.status, 200, r.text);
     acknowledged = r.body;
