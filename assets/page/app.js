@@ -111,7 +111,13 @@ async function search(event) {
     return;
   }
   const fused = (indexes.length || served.length) > 1;
-  const queryTokens = new Set(response.queryVectors.flatMap((v) => v.terms.filter((t) => !t.expansion && !t.token.startsWith("##")).map((t) => t.token)));
+  // Words to mark in snippets: the query's own whole-word tokens that weigh something (not "of", "the").
+  const queryTokens = new Set(
+    response.queryVectors.flatMap((v) => {
+      const top = Math.max(0, ...v.terms.map((t) => t.weight));
+      return v.terms.filter((t) => !t.expansion && !t.token.startsWith("##") && t.weight >= 0.1 * top).map((t) => t.token);
+    }),
+  );
   renderQuery(response.queryVectors);
   // One scale per index, so that bars compare across hits (scores of different indexes do not compare).
   const scales = new Map();

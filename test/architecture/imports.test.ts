@@ -2,7 +2,8 @@
  * The architecture document, enforced: every import between src/ layers must be an edge of ALLOWED.
  * Neural half: util ← safetensors, pytorch, tokenizer, graph ← model ← encoder ← train.
  * Retrieval half: util ← sparse ← index, eval. The halves never import each other (the encoder may use the
- * shared SparseVector type in sparse). app/ and cli/ compose both halves; nothing imports cli/.
+ * shared SparseVector type in sparse). app/ composes both halves; server/ (the HTTP service) sits on app/, and cli/
+ * and the package entry sit on top of everything; nothing imports cli/.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
