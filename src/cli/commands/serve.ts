@@ -76,6 +76,16 @@ export function registerServe(program: Command): void {
           if (event.kind === "error" || !flags.quiet) process.stderr.write(describe(event) + "\n");
         },
       });
+      // Signals are handled from before the address is announced: a client that reads it may signal at once.
+      const signalled = new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          process.stderr.write(`splade serve: ${signal}, shutting down\n`);
+          process.once(signal, () => process.exit(130));
+          resolve();
+        };
+        process.once("SIGTERM", stop);
+        process.once("SIGINT", stop);
+      });
       let address: { url: string };
       try {
         address = await server.listen({ host: flags.host, port: flags.port });
@@ -85,15 +95,7 @@ export function registerServe(program: Command): void {
       }
       const served = server.indexes.map((i) => `${i.name}${i.writable ? "" : " (read-only)"}`).join(", ");
       process.stderr.write(`splade serve: listening on ${address.url} (indexes: ${served}; search page at ${address.url}/)\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals) => {
-          process.stderr.write(`splade serve: ${signal}, shutting down\n`);
-          process.once(signal, () => process.exit(130));
-          resolve();
-        };
-        process.once("SIGTERM", stop);
-        process.once("SIGINT", stop);
-      });
+      await signalled;
       await server.close();
       process.stderr.write("splade serve: stopped\n");
     });
