@@ -54,6 +54,7 @@ export function apiSchemas(limits: ServerLimits) {
       fusion: z.enum(["rrf"]).optional().describe("how several indexes are combined (reciprocal-rank fusion, the default)"),
       rrfK: z.number().min(0).max(1e6).optional().describe("RRF constant (default 60)"),
       explain: z.boolean().default(false).describe("add the query's vector and each hit's term contributions"),
+      stored: z.boolean().default(true).describe("return each hit's stored title, text and payload (false: ids and scores only)"),
     })
     .superRefine((r, ctx) => {
       const given = [r.query, r.vector, r.queries].filter((x) => x !== undefined).length;

@@ -25,6 +25,8 @@ export interface SearchSettings {
   readonly rrfK?: number;
   readonly fusionDepth: number;
   readonly explain: boolean;
+  /** Return the stored documents with the hits. */
+  readonly stored: boolean;
   /** Seconds spent searching one index (metrics). */
   readonly observe?: (index: string, seconds: number) => void;
 }
@@ -94,7 +96,7 @@ export async function searchServed(indexes: readonly ServedIndex[], queries: rea
       for (const { served, snapshot, ranked, rankOf, explained } of perIndex) {
         const rank = rankOf.get(id);
         if (rank === undefined) continue;
-        if (stored === undefined) stored = snapshot.document(ranked[rank].ordinal).payload;
+        if (stored === undefined && settings.stored) stored = snapshot.document(ranked[rank].ordinal).payload;
         if (explained !== null) explanation.push({ index: served.name, rank: rank + 1, score: ranked[rank].score, terms: explainHit(snapshot, ranked[rank].ordinal, explained as ExplainedQuery) });
       }
       return { id, score, ...fromStoredPayload(stored), ...(settings.explain ? { explanation } : {}) };

@@ -87,6 +87,8 @@ test("search with a vector, and several queries in one request", async (t) => {
   assert.equal(batch.body.results.length, QUERIES.length + 1);
   QUERIES.forEach((_, i) => assert.deepEqual(batch.body.results[i].hits, one[i].body.hits));
   assert.deepEqual(batch.body.results[3].hits.slice(0, 3).map((h: { id: string }) => h.id), direct.map((h) => h.id));
+  const bare = await post(url, "/search", { query: QUERIES[0], k: 4, stored: false });
+  assert.deepEqual(bare.body.hits, one[0].body.hits.map((h: { id: string; score: number }) => ({ id: h.id, score: h.score })), "ids and scores only");
 });
 
 test("search two indexes fused with RRF equals `splade search --fusion rrf`; explain gives each index's rank and sum", async (t) => {

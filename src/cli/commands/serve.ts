@@ -1,6 +1,6 @@
 /**
  * `splade serve --index <dir> [--index <dir2> …] [--host 127.0.0.1] [--port 8080] [--threads N]
- *   [--api-key-env NAME] [--protect-reads] [--read-only] [--max-body-bytes N] [--shutdown-timeout-ms N]`
+ *   [--api-key-env NAME] [--protect-reads] [--read-only] [--max-body-bytes N] [--max-k N] [--shutdown-timeout-ms N]`
  * The HTTP search service (server/create-server.ts): each index is served under its folder name and encoded
  * with the model its manifest records. Writes need `Authorization: Bearer <key>` when --api-key-env names an
  * environment variable holding the key (reads too with --protect-reads). Prints the address on stderr once
@@ -23,6 +23,7 @@ interface ServeFlags {
   protectReads?: boolean;
   readOnly?: boolean;
   maxBodyBytes?: number;
+  maxK?: number;
   shutdownTimeoutMs?: number;
   quiet?: boolean;
 }
@@ -53,6 +54,7 @@ export function registerServe(program: Command): void {
     .option("--protect-reads", "reads require the API key too")
     .option("--read-only", "do not take the index locks; writes answer 403")
     .option("--max-body-bytes <n>", "largest request body (default 4 MiB)", positiveInteger)
+    .option("--max-k <n>", "largest k a search may ask for (default 1000)", positiveInteger)
     .option("--shutdown-timeout-ms <n>", "how long in-flight requests get on shutdown (default 10000)", positiveInteger)
     .option("--quiet", "do not log commits")
     .action(async (flags: ServeFlags) => {
@@ -70,7 +72,7 @@ export function registerServe(program: Command): void {
         readOnly: flags.readOnly,
         threads: flags.threads,
         encoder: { splade: hubOptionsFromEnv(process.env) },
-        limits: flags.maxBodyBytes !== undefined ? { maxBodyBytes: flags.maxBodyBytes } : {},
+        limits: { ...(flags.maxBodyBytes !== undefined ? { maxBodyBytes: flags.maxBodyBytes } : {}), ...(flags.maxK !== undefined ? { maxK: flags.maxK } : {}) },
         shutdownTimeoutMs: flags.shutdownTimeoutMs,
         log: (event) => {
           if (event.kind === "error" || !flags.quiet) process.stderr.write(describe(event) + "\n");

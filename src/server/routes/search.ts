@@ -32,6 +32,7 @@ export function searchRoutes(app: OpenAPIHono<ServerEnv>, ctx: ServerContext): v
         rrfK: body.rrfK,
         fusionDepth: ctx.fusionDepth,
         explain: body.explain,
+        stored: body.stored,
         observe: (index, seconds) => ctx.metrics.searchSeconds.observe({ index }, seconds),
       });
       const tookMs = performance.now() - started;
