@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- serve [--duration 20] [--connections 32] [--threads 1] [--models bm25,tiny] [--index-dir <dir>]`
+ * `npm run bench -- serve [--duration 20] [--connections 32] [--threads 1] [--models bm25,tiny] [--index-dir <dir>]
+ *   [--algorithm bmp|exhaustive]`
  *
  * Load on `splade serve` over 127.0.0.1 with autocannon, bounded in time. For each model (BM25, and the tiny
  * fixture SPLADE model so that query encoding is part of the cost) the SciFact corpus is indexed with titles
@@ -53,8 +54,9 @@ function titleWords(): string[] {
   return [...words];
 }
 
-async function startServe(index: string, threads: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/run.ts", "serve", "--index", index, "--port", "0", "--threads", String(threads), "--max-k", String(MAX_K), "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
+async function startServe(index: string, threads: number, algorithm: string): Promise<{ child: ChildProcess; url: string }> {
+  const args = ["--index", index, "--port", "0", "--threads", String(threads), "--max-k", String(MAX_K), "--algorithm", algorithm, "--quiet"];
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/run.ts", "serve", ...args], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr!.on("data", (d: Buffer) => {
@@ -205,7 +207,7 @@ async function verify(url: string, index: string, written: Written[]): Promise<{
 }
 
 /** The same searches in-process, one thread, no HTTP: encode then SparseIndex.search. */
-async function inProcess(dir: string, model: string, claims: string[], seconds: number): Promise<number> {
+async function inProcess(dir: string, model: string, claims: string[], seconds: number, algorithm: "bmp" | "exhaustive"): Promise<number> {
   const index = await SparseIndex.open(dir);
   const encoder = await createEncoder(model, { splade: { threads: 1 } });
   try {
@@ -214,7 +216,7 @@ async function inProcess(dir: string, model: string, claims: string[], seconds: 
     const started = performance.now();
     while (performance.now() < deadline) {
       const [vector] = await encoder.encodeQueries([claims[n % claims.length]]);
-      index.search(vector, { k: 10 });
+      index.search(vector, { k: 10, algorithm });
       n++;
     }
     return n / ((performance.now() - started) / 1000);
@@ -229,10 +231,11 @@ export async function main(args: string[]): Promise<void> {
   const threads = Number(flag(args, "threads", "1"));
   const models = flag(args, "models", "bm25,tiny").split(",");
   const indexDir = args.includes("--index-dir") ? flag(args, "index-dir", "") : null;
+  const algorithm = flag(args, "algorithm", "bmp");
   const claims = testClaims();
   const words = titleWords();
   console.log(`# serve benchmark: ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-  console.log(`# ${claims.length} SciFact test claims, ${connections} connections, ${duration} s per run, server --threads ${threads}`);
+  console.log(`# ${claims.length} SciFact test claims, ${connections} connections, ${duration} s per run, server --threads ${threads} --algorithm ${algorithm}`);
   const work = mkdtempSync(join(tmpdir(), "splade-bench-serve-"));
   let failed = false;
   try {
@@ -252,7 +255,7 @@ export async function main(args: string[]): Promise<void> {
         if (kept !== null) cpSync(dir, kept, { recursive: true });
       }
       const served = `scifact-${name}`;
-      const { child, url } = await startServe(dir, threads);
+      const { child, url } = await startServe(dir, threads, algorithm);
       try {
         await load(url, { connections, duration: 3, requests: searchRequests(claims) }); // warm-up
         const health = await load(url, { connections, duration: Math.min(duration, 10), requests: [{ method: "GET", path: "/health" }] });
@@ -269,7 +272,7 @@ export async function main(args: string[]): Promise<void> {
         console.log(
           `acknowledged writes ${written.length}: ${check.byId} read back by id; ${check.found} found by a search for their exact text (${check.first} ranked first, ${check.top10} in the top 10, deepest rank ${check.deepest})`,
         );
-        const baseline = await inProcess(dir, model, claims, 5);
+        const baseline = await inProcess(dir, model, claims, 5, algorithm as "bmp" | "exhaustive");
         console.log(`in-process (no HTTP, 1 thread): ${baseline.toFixed(0)} queries/s; HTTP search QPS is ${(search.qps / baseline).toFixed(2)}× that and ${(search.qps / health.qps).toFixed(2)}× GET /health`);
         const bad = [health, search, mix].some((l) => l.errors + l.non2xx + l.timeouts > 0) || check.byId !== written.length || check.found !== written.length;
         if (bad) failed = true;

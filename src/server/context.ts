@@ -5,6 +5,7 @@ import type { ApiSchemas } from "./schemas.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { ServedIndex } from "./served-index.js";
 import type { Access } from "./auth.js";
+import type { SearchAlgorithm } from "../index/search.js";
 import { ApiError } from "./errors.js";
 
 /** Events the server reports (it never prints): the CLI writes them to stderr; an embedder logs them its way. */
@@ -18,6 +19,7 @@ export interface ServerContext {
   readonly schemas: ApiSchemas;
   readonly metrics: ServerMetrics;
   readonly fusionDepth: number;
+  readonly algorithm: SearchAlgorithm | undefined;
   readonly authorize: (c: Context, access: Access) => void;
   readonly secured: boolean;
   readonly protectReads: boolean;

@@ -15,6 +15,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { SpladeError } from "../util/errors.js";
+import type { SearchAlgorithm } from "../index/search.js";
 import { encoderFromRecord, type EncoderOptions } from "../app/encoders.js";
 import type { ModelRecord } from "../app/document-encoder.js";
 import { SERVER_DEFAULTS, type ServerLimits } from "./defaults.js";
@@ -39,6 +40,8 @@ export interface CreateServerOptions {
   /** How SPLADE models are loaded (Hub options, quantization). */
   readonly encoder?: EncoderOptions;
   readonly limits?: Partial<ServerLimits>;
+  /** Exact search algorithm: "bmp" (default) or "exhaustive"; the same hits either way (index/search.ts). */
+  readonly algorithm?: SearchAlgorithm;
   /** RRF: hits taken from each index before fusion (default 100, at least k). */
   readonly fusionDepth?: number;
   /** Graceful shutdown bound (default 10 s). */
@@ -151,6 +154,7 @@ export async function createServer(options: CreateServerOptions): Promise<Splade
     schemas: apiSchemas(limits),
     metrics,
     fusionDepth: options.fusionDepth ?? SERVER_DEFAULTS.fusionDepth,
+    algorithm: options.algorithm,
     authorize: authorizer({ apiKey: options.apiKey ?? null, protectReads: options.protectReads ?? false }),
     secured: (options.apiKey ?? null) !== null,
     protectReads: options.protectReads ?? false,

@@ -2,8 +2,9 @@
  * One lane per model: encode calls run one at a time, and calls that arrive while one runs are batched into
  * the next run. onnxruntime already spreads one run over every core, so concurrent runs would only contend;
  * batching the queries of concurrent requests instead amortises each forward pass (dynamic batching, as
- * inference servers do). Queries go before document chunks, and a large document batch is encoded in
- * slices of `maxBatch` texts, so a bulk write does not stall searches behind it for its whole duration.
+ * inference servers do). When queries and documents both wait, the two kinds take turns, and a large document
+ * batch is encoded in slices of `maxBatch` texts, so a bulk write does not stall searches for its whole
+ * duration and a stream of searches does not starve writes.
  * BM25 encoders (tokenizing, synchronous) bypass the lane: batching gains nothing there; large batches are
  * tokenized in chunks so that the event loop keeps answering other requests.
  */
@@ -34,6 +35,7 @@ export class EncoderLane {
   private readonly queue: Job[] = [];
   private running: Promise<void> | null = null;
   private stopped = false;
+  private lastTask: EncodeTask = "document";
 
   constructor(
     readonly encoder: DocumentEncoder,
@@ -79,9 +81,16 @@ export class EncoderLane {
     return vectors;
   }
 
-  /** The next run: the first waiting query job's kind (else the oldest job's) and as many texts of that kind as fit. */
+  /**
+   * The next run: texts of one kind, as many as fit. When queries and documents both wait, the kinds take
+   * turns (queries never wait behind a whole bulk write, and writes are not starved by a stream of queries).
+   */
   private takeBatch(): Array<{ job: Job; from: number; to: number }> {
-    const lead = this.queue.find((j) => j.task === "query") ?? this.queue[0];
+    const waiting = (task: EncodeTask) => this.queue.find((j) => j.task === task && j.next < j.texts.length);
+    const query = waiting("query");
+    const document = waiting("document");
+    const lead = query !== undefined && document !== undefined ? (this.lastTask === "query" ? document : query) : (query ?? document)!;
+    this.lastTask = lead.task;
     const slices: Array<{ job: Job; from: number; to: number }> = [];
     let room = this.maxBatch;
     for (const job of this.queue) {

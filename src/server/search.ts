@@ -10,6 +10,7 @@ import type { SparseVector } from "../sparse/vector.js";
 import type { SparseIndex } from "../index/sparse-index.js";
 import { reciprocalRankFusion } from "../index/fusion.js";
 import { RRF_DEFAULTS } from "../index/defaults.js";
+import type { SearchAlgorithm } from "../index/search.js";
 import { explainedQuery, explainHit, queryTerms, type ExplainedQuery, type QueryTermWeight, type TermContribution } from "../app/explain.js";
 import type { ServedIndex } from "./served-index.js";
 import type { EncoderLane } from "./encoder-lane.js";
@@ -24,6 +25,8 @@ export interface SearchSettings {
   readonly k: number;
   readonly rrfK?: number;
   readonly fusionDepth: number;
+  /** Exact search algorithm (index/search.ts; both give the same hits). */
+  readonly algorithm?: SearchAlgorithm;
   readonly explain: boolean;
   /** Return the stored documents with the hits. */
   readonly stored: boolean;
@@ -81,7 +84,7 @@ export async function searchServed(indexes: readonly ServedIndex[], queries: rea
     const perIndex = targets.map(({ served, snapshot }) => {
       const vector = query.vector ?? encoded.get(served.lane)![textIndex];
       const started = performance.now();
-      const ranked: Ranked[] = snapshot.search(vector, { k: depth, withPayload: false });
+      const ranked: Ranked[] = snapshot.search(vector, { k: depth, withPayload: false, algorithm: settings.algorithm });
       settings.observe?.(served.name, (performance.now() - started) / 1000);
       const explained = settings.explain ? explainedQuery(snapshot, vector, served.lane.encoder.vocabulary, query.text) : null;
       const rankOf = new Map(ranked.map((r, i) => [r.id, i]));

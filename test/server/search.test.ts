@@ -135,3 +135,15 @@ test("explain on a SPLADE index marks expansion terms: tokens the query text doe
     for (const term of source.terms) assert.equal(term.expansion, !own.has(term.tokenId));
   }
 });
+
+test("an exhaustive-search server answers exactly what the default (block-max pruning) one does", async (t) => {
+  const dir = tempDir(t);
+  const bm25 = await buildIndex(dir, "facts");
+  const pruned = await startServer(t, { indexes: [bm25], readOnly: true });
+  const exhaustive = await startServer(t, { indexes: [bm25], readOnly: true, algorithm: "exhaustive" });
+  for (const query of QUERIES) {
+    const a = await post(pruned.url, "/search", { query, k: 7, explain: true });
+    const b = await post(exhaustive.url, "/search", { query, k: 7, explain: true });
+    assert.deepEqual({ ...b.body, tookMs: 0 }, { ...a.body, tookMs: 0 });
+  }
+});

@@ -45,7 +45,7 @@ function fakeEncoder(calls: Array<{ task: string; texts: readonly string[] }>, k
   return { kind, record: { kind: "splade", model: "fake" }, indexSettings: {}, vocabSize: 100, encodeQueries: encode("query"), encodeDocuments: encode("document"), release: async () => undefined };
 }
 
-test("encoder lane: concurrent calls are batched, queries go before waiting document slices, results return in order", async () => {
+test("encoder lane: concurrent calls are batched, queries and document slices take turns, results return in order", async () => {
   const calls: Array<{ task: string; texts: readonly string[] }> = [];
   const lane = new EncoderLane(fakeEncoder(calls), 4);
   const docs = lane.encode("document", ["d1", "d22", "d333", "d4444", "d55555", "d666666"]);
@@ -53,6 +53,13 @@ test("encoder lane: concurrent calls are batched, queries go before waiting docu
   const q2 = lane.encode("query", ["bb", "ccc"]);
   const [d, a, b] = await Promise.all([docs, q1, q2]);
   assert.deepEqual(calls.map((c) => [c.task, c.texts.length]), [["document", 4], ["query", 3], ["document", 2]], "first slice, then both queries batched, then the rest");
+  calls.length = 0;
+  const stream = Array.from({ length: 4 }, (_, i) => lane.encode("query", [`q${i}`, `qq${i}`, `qqq${i}`, `qqqq${i}`]));
+  const write = lane.encode("document", ["w1", "w2"]);
+  const more = Array.from({ length: 4 }, (_, i) => lane.encode("query", [`r${i}`, `rr${i}`, `rrr${i}`, `rrrr${i}`]));
+  await Promise.all([...stream, write, ...more]);
+  const order = calls.map((c) => c.task);
+  assert.ok(order.indexOf("document") <= 2, `a write is not starved by a stream of queries (${order.join(" ")})`);
   assert.deepEqual(d.map((v) => v.indices[0]), [2, 3, 4, 5, 6, 7]);
   assert.deepEqual(a.map((v) => v.indices[0]), [1]);
   assert.deepEqual(b.map((v) => v.indices[0]), [2, 3]);

@@ -1,13 +1,14 @@
 /**
  * `splade serve --index <dir> [--index <dir2> …] [--host 127.0.0.1] [--port 8080] [--threads N]
- *   [--api-key-env NAME] [--protect-reads] [--read-only] [--max-body-bytes N] [--max-k N] [--shutdown-timeout-ms N]`
+ *   [--api-key-env NAME] [--protect-reads] [--read-only] [--max-body-bytes N] [--max-k N] [--algorithm bmp|exhaustive]
+ *   [--shutdown-timeout-ms N]`
  * The HTTP search service (server/create-server.ts): each index is served under its folder name and encoded
  * with the model its manifest records. Writes need `Authorization: Bearer <key>` when --api-key-env names an
  * environment variable holding the key (reads too with --protect-reads). Prints the address on stderr once
  * listening; SIGTERM or SIGINT shut it down gracefully (in-flight requests finish, a write still running is
  * completed or rolled back, the index locks are released) and it exits 0. A second signal exits at once (130).
  */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { hubOptionsFromEnv } from "../../hub/index.js";
 import { createServer } from "../../server/create-server.js";
 import type { ServerEvent } from "../../server/context.js";
@@ -24,6 +25,7 @@ interface ServeFlags {
   readOnly?: boolean;
   maxBodyBytes?: number;
   maxK?: number;
+  algorithm?: "bmp" | "exhaustive";
   shutdownTimeoutMs?: number;
   quiet?: boolean;
 }
@@ -55,6 +57,7 @@ export function registerServe(program: Command): void {
     .option("--read-only", "do not take the index locks; writes answer 403")
     .option("--max-body-bytes <n>", "largest request body (default 4 MiB)", positiveInteger)
     .option("--max-k <n>", "largest k a search may ask for (default 1000)", positiveInteger)
+    .addOption(new Option("--algorithm <name>", "exact search algorithm (the same hits; exhaustive can be faster on small indexes)").choices(["bmp", "exhaustive"]))
     .option("--shutdown-timeout-ms <n>", "how long in-flight requests get on shutdown (default 10000)", positiveInteger)
     .option("--quiet", "do not log commits")
     .action(async (flags: ServeFlags) => {
@@ -70,6 +73,7 @@ export function registerServe(program: Command): void {
         apiKey,
         protectReads: flags.protectReads,
         readOnly: flags.readOnly,
+        algorithm: flags.algorithm,
         threads: flags.threads,
         encoder: { splade: hubOptionsFromEnv(process.env) },
         limits: { ...(flags.maxBodyBytes !== undefined ? { maxBodyBytes: flags.maxBodyBytes } : {}), ...(flags.maxK !== undefined ? { maxK: flags.maxK } : {}) },

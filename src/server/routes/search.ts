@@ -31,6 +31,7 @@ export function searchRoutes(app: OpenAPIHono<ServerEnv>, ctx: ServerContext): v
         k: body.k,
         rrfK: body.rrfK,
         fusionDepth: ctx.fusionDepth,
+        algorithm: ctx.algorithm,
         explain: body.explain,
         stored: body.stored,
         observe: (index, seconds) => ctx.metrics.searchSeconds.observe({ index }, seconds),
