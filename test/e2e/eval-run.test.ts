@@ -2,16 +2,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "../helpers/temp-dir.js";
 
 function splade(...args: string[]) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/run.ts", ...args], { encoding: "utf8" });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const dir = mkdtempSync(join(tmpdir(), "splade-eval-run-"));
+const dir = tempDir("splade-eval-run-");
 const run = join(dir, "run.trec");
 // q1: relevant a (grade 2) at rank 2, b (grade 1) at rank 3; q2 has no line (scores 0).
 writeFileSync(run, "q1 Q0 x 1 3.0 t\nq1 Q0 a 2 2.0 t\nq1 Q0 b 3 1.0 t\nq9 Q0 a 1 1.0 t\n");

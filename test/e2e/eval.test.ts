@@ -2,12 +2,12 @@
 // server (per-dataset columns and the mean; then offline from the cache), and usage errors.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { startHubServer } from "../helpers/hub-server.js";
 import { writeNanoBeirRepo, type NanoBeirContent } from "../eval/helpers/nanobeir-fixture.js";
 import { splade } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 
 const toy: NanoBeirContent = {
@@ -26,7 +26,7 @@ const toy: NanoBeirContent = {
   ],
 };
 
-const dir = mkdtempSync(join(tmpdir(), "splade-eval-e2e-"));
+const dir = tempDir("splade-eval-e2e-");
 const beir = join(dir, "toy");
 mkdirSync(join(beir, "qrels"), { recursive: true });
 writeFileSync(join(beir, "corpus.jsonl"), toy.corpus.map((d) => JSON.stringify({ ...d, title: "" })).join("\n"));

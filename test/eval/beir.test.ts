@@ -1,15 +1,16 @@
 // BEIR folders: layout, title joining, numeric ids, split selection and clear errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadBeirDataset } from "../../src/eval/beir.js";
 import { evaluatedQueries } from "../../src/eval/dataset.js";
 import { isSpladeError } from "../../src/util/errors.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 function beirFolder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "splade-beir-"));
+  const dir = tempDir("splade-beir-");
   mkdirSync(join(dir, "qrels"));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;

@@ -1,14 +1,14 @@
 // Qrels (BEIR TSV and TREC) and TREC run files: formats, and clear errors naming file and line.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseQrels, readQrelsFile } from "../../src/eval/qrels-file.js";
 import { parseRun, readRunFile } from "../../src/eval/run-file.js";
 import { isSpladeError } from "../../src/util/errors.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "splade-eval-files-"));
+const dir = tempDir("splade-eval-files-");
 
 function invalid(pattern: RegExp) {
   return (e: unknown) => isSpladeError(e, "INVALID_FILE") && pattern.test(e.message);

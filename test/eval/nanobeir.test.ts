@@ -2,14 +2,14 @@
 // offline mode, names, and bad files.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { startHubServer } from "../helpers/hub-server.js";
 import { loadNanoBeirDataset, NANOBEIR_FILES, parseNanoBeirNames, nanoBeirRepoId } from "../../src/eval/nanobeir.js";
 import { evaluatedQueries } from "../../src/eval/dataset.js";
 import { isSpladeError } from "../../src/util/errors.js";
 import { writeNanoBeirRepo } from "./helpers/nanobeir-fixture.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const msmarco = writeNanoBeirRepo({
   corpus: [
@@ -43,7 +43,7 @@ test("names: all, lists, case and the Nano prefix; unknown names are listed", ()
 });
 
 test("downloads the three configs into the HF cache, then works offline", async () => {
-  const cacheDir = mkdtempSync(join(tmpdir(), "splade-hf-cache-"));
+  const cacheDir = tempDir("splade-hf-cache-");
   const dataset = await loadNanoBeirDataset("msmarco", { endpoint: hub.url, cacheDir });
   assert.equal(dataset.name, "NanoMSMARCO");
   assert.deepEqual(dataset.corpus.ids, ["d1", "d3"]);
@@ -59,7 +59,7 @@ test("downloads the three configs into the HF cache, then works offline", async 
 });
 
 test("offline without a cache, unknown repositories and bad Parquet give clear errors", async () => {
-  const cacheDir = mkdtempSync(join(tmpdir(), "splade-hf-cache-"));
+  const cacheDir = tempDir("splade-hf-cache-");
   await assert.rejects(loadNanoBeirDataset("msmarco", { endpoint: hub.url, cacheDir, offline: true }), (e) => isSpladeError(e, "OFFLINE"));
   await assert.rejects(loadNanoBeirDataset("fever", { endpoint: hub.url, cacheDir }), (e) => isSpladeError(e) && /NanoFEVER/.test(e.message));
   await assert.rejects(
@@ -77,7 +77,7 @@ test("a Parquet file without the expected columns names them", async () => {
   );
   const server = await startHubServer({ datasets: { "zeta-alpha-ai/NanoSciFact": wrong } });
   try {
-    const cacheDir = mkdtempSync(join(tmpdir(), "splade-hf-cache-"));
+    const cacheDir = tempDir("splade-hf-cache-");
     await assert.rejects(
       loadNanoBeirDataset("scifact", { endpoint: server.url, cacheDir }),
       (e) => isSpladeError(e, "INVALID_FILE") && /missing column\(s\) "_id", "text" \(has id\)/.test(e.message),

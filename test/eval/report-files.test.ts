@@ -1,11 +1,11 @@
 // The report files: JSON with settings, per-dataset results and upstream's flat keys; CSV beside it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { csvPathFor, writeEvaluationReport } from "../../src/eval/report-files.js";
 import type { DatasetResult } from "../../src/eval/encoded-evaluation.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const counts = { vocabSize: 2, vectorCount: 1, activeTotal: 1, dimCounts: new Float64Array(2) };
 const column: DatasetResult = {
@@ -18,7 +18,7 @@ const column: DatasetResult = {
 };
 
 test("writes JSON and CSV; JSON leaves count vectors out", () => {
-  const path = join(mkdtempSync(join(tmpdir(), "splade-report-")), "out", "scifact.json");
+  const path = join(tempDir("splade-report-"), "out", "scifact.json");
   const written = writeEvaluationReport(path, {
     settings: { model: "bm25", conventions: "trec", maxActiveDims: null, data: { beir: "scifact", split: "test", title: true } },
     columns: [column],

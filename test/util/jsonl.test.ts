@@ -3,13 +3,13 @@
 // that name "<file>:<line>" for invalid UTF-8 and invalid JSON.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { countNonBlankLines, readJsonlObjects, readLines } from "../../src/util/jsonl.js";
 import { isSpladeError } from "../../src/util/errors.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "splade-jsonl-"));
+const dir = tempDir("splade-jsonl-");
 function file(name: string, content: string | Buffer): string {
   const path = join(dir, name);
   writeFileSync(path, content);
