@@ -7,7 +7,7 @@
  *      (module-types.ts) under its folder (`query_0_SparseStaticEmbedding/…`, `2_SparseAutoEncoder/…`, or the root);
  *   3. each weighted module's weights, in the order checkpoint.ts prefers them: model.safetensors, else
  *      model.safetensors.index.json and the shards it names, else pytorch_model.bin (…, else its sharded index).
- * Every request after the first is pinned to the commit the first one resolved. Also loads the tokenizer alone.
+ * Every request after the first is pinned to the commit the first one resolved. Also loads a route's tokenizer alone.
  */
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -16,6 +16,7 @@ import { WEIGHT_FILES } from "../model/checkpoint.js";
 import { shardFiles } from "../model/sharded.js";
 import { BertTokenizer } from "../tokenizer/index.js";
 import { readModuleLayout } from "./module-layout.js";
+import { resolveRouteName } from "./router.js";
 import { hasWeights, moduleFiles, TOKENIZER_FILES } from "./module-types.js";
 
 const ROOT_FILES = ["modules.json", "config_sentence_transformers.json", "router_config.json", "config.json"];
@@ -51,8 +52,18 @@ export async function resolveModelFolder(idOrPath: string, hub: HubOptions = {})
   return dir;
 }
 
-/** The tokenizer of a model folder or Hub id (tokenizer.json, else vocab.txt). */
-export async function loadTokenizer(idOrPath: string, hub: HubOptions = {}): Promise<BertTokenizer> {
-  const dir = await resolveModelPath(idOrPath, { ...hub, files: TOKENIZER_FILES.map(optional) });
-  return BertTokenizer.fromModelDir(dir);
+/**
+ * The tokenizer of a model folder or Hub id: its input module's (tokenizer.json, else vocab.txt). For a Router
+ * model, the route `task` resolves to (router.ts); with no task, the first route's, as upstream's
+ * `Router.tokenizer`. A plain masked-LM folder or a model without Router has one.
+ */
+export async function loadTokenizer(idOrPath: string, hub: HubOptions = {}, task?: string): Promise<BertTokenizer> {
+  const dir = await resolveModelPath(idOrPath, { ...hub, files: [...ROOT_FILES, ...TOKENIZER_FILES].map(optional) });
+  const layout = readModuleLayout(dir);
+  const name = task === undefined ? layout.routes[0].name : resolveRouteName(layout, task);
+  const id = layout.routes.find((route) => route.name === name)!.entries[0].id;
+  if (id === "") return BertTokenizer.fromModelDir(dir);
+  const pinned: HubOptions = existsSync(idOrPath) ? hub : { ...hub, revision: basename(dir) };
+  await resolveModelPath(idOrPath, { ...pinned, files: TOKENIZER_FILES.map((file) => optional(under(id, file))) });
+  return BertTokenizer.fromModelDir(join(dir, ...id.split("/")));
 }

@@ -15,14 +15,17 @@ import type { ModelPipeline, Route } from "./pipeline.js";
 
 const TEXT = "text";
 
-function mapped(pipeline: ModelPipeline, task: string | null): string | undefined {
+/** What route resolution reads: the route names and the Router's configuration (a pipeline or a module layout). */
+type RoutedModel = Pick<ModelPipeline, "router"> & { readonly routes: ReadonlyArray<{ readonly name: string }> };
+
+function mapped(pipeline: RoutedModel, task: string | null): string | undefined {
   const mappings = pipeline.router?.routeMappings ?? [];
   const find = (t: string | null, modality: string | null) => mappings.find((m) => m.task === t && m.modality === modality)?.route;
   return find(task, TEXT) ?? find(task, null) ?? find(null, TEXT) ?? find(null, null);
 }
 
 /** The route name for `task` (see the header). */
-export function resolveRouteName(pipeline: ModelPipeline, task?: string): string {
+export function resolveRouteName(pipeline: RoutedModel, task?: string): string {
   const router = pipeline.router;
   if (router === null) return pipeline.routes[0].name;
   const names = pipeline.routes.map((r) => r.name);

@@ -106,6 +106,30 @@ test("tokenize: ids identical to tokenizer.jsonl (untruncated); --max-length tru
   });
 });
 
+test("tokenize a Router model: the route's tokenizer (--task), else the first route's; from disk and from the Hub", async (t) => {
+  const dir = tempDir(t);
+  const model = modelDir("tiny-inference-free-splade");
+  const input = join(FIXTURES, "tokenizer.jsonl");
+  const expected = readJsonl<{ ids: number[] }>(input).map((r) => r.ids);
+  for (const task of [[], ["--task", "query"], ["--task", "document"]]) {
+    const output = join(dir, `ids${task.join("")}.jsonl`);
+    const run = await splade(["tokenize", "--model", model, ...task, "--input", input, "--output", output]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(readJsonl<{ ids: number[] }>(output).map((r) => r.ids), expected);
+  }
+  const unknown = await splade(["tokenize", "--model", model, "--task", "passage", "--input", input, "--output", join(dir, "x.jsonl")]);
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stderr, /router_config\.json: no route for task "passage" \(routes: query, document\)/);
+  const hub = await startHubServer({ models: { "org/inference-free": model } });
+  t.after(() => hub.close());
+  const env = { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(dir, "cache"), HF_HUB_OFFLINE: "0" };
+  const output = join(dir, "hub.jsonl");
+  const run = await splade(["tokenize", "--model", "org/inference-free", "--task", "query", "--input", input, "--output", output], env);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(readJsonl<{ ids: number[] }>(output).map((r) => r.ids), expected);
+  assert.ok(!hub.hits.some((hit) => hit.path.endsWith(".safetensors")), "tokenizing downloads no weights");
+});
+
 test("info: architecture, sizes, max_seq_length, pooling, prompts (table and --json)", async () => {
   const table = await splade(["info", "--model", BERT]);
   assert.equal(table.code, 0, table.stderr);
