@@ -9,6 +9,7 @@
  * `maxActiveDims` does not apply to term counts and is refused rather than ignored.
  */
 import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { BertTokenizer } from "../tokenizer/index.js";
 import { BM25_DEFAULTS } from "../index/defaults.js";
 import { termFrequencyVector, validateBm25Parameters, type Bm25Parameters } from "../index/bm25.js";
@@ -30,7 +31,8 @@ export interface Bm25EncoderOptions {
 }
 
 export function createBm25Encoder(options: Bm25EncoderOptions = {}): DocumentEncoder {
-  const vocab = options.vocab ?? PACKAGED_VOCAB_NAME;
+  // A vocab.txt is recorded by its absolute path, so the index finds it from any working folder.
+  const vocab = options.vocab === undefined || options.vocab === PACKAGED_VOCAB_NAME ? PACKAGED_VOCAB_NAME : resolve(options.vocab);
   const tokenizer = BertTokenizer.fromVocabFile(vocab === PACKAGED_VOCAB_NAME ? PACKAGED_VOCAB : vocab);
   const parameters = { k1: options.parameters?.k1 ?? BM25_DEFAULTS.k1, b: options.parameters?.b ?? BM25_DEFAULTS.b };
   validateBm25Parameters(parameters);

@@ -7,6 +7,8 @@
  * product is exactly its cosine, and reports name the score "cosine" as upstream does. The SparseEncoder opens a
  * route's onnxruntime session only when a text takes that route: queries of an inference-free model open none.
  */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { SparseEncoder, type FromPretrainedOptions } from "../encoder/index.js";
 import type { SparseVector } from "../sparse/vector.js";
 import type { DocumentEncoder, EncodeTextsOptions } from "./document-encoder.js";
@@ -33,7 +35,8 @@ export async function createSpladeEncoder(idOrPath: string, options: FromPretrai
   const scored = async (vectors: Promise<SparseVector[]>) => (cosine ? (await vectors).map(l2Normalized) : vectors);
   return {
     kind: "splade",
-    record: { kind: "splade", model: idOrPath },
+    // A model folder is recorded by its absolute path, so the index finds it from any working folder; a Hub id as typed.
+    record: { kind: "splade", model: existsSync(idOrPath) ? resolve(idOrPath) : idOrPath },
     indexSettings: {},
     vocabSize: encoder.vocabSize,
     scoreFunction: encoder.similarityFnName,
