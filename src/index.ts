@@ -60,3 +60,9 @@ export { evaluateModel } from "./app/evaluate.js";
 
 // HTTP service
 export { createServer, type CreateServerOptions, type SpladeServer, type ListenOptions } from "./server/create-server.js";
+
+// Engines: OpenSearch (rank_features) and PostgreSQL/pgvector (sparsevec)
+export { toOpenSearchQuery, fromOpenSearchQuery, toRankFeatures, fromRankFeatures, encodeFeatureKey, decodeFeatureKey, FeatureKeys, opensearchStoredWeight } from "./engines/index.js";
+export { toSparsevecLiteral, fromSparsevecLiteral } from "./engines/index.js";
+export { openEngineTarget, OpenSearchTarget, PostgresTarget, pushToTarget, indexSource, corpusSource, vectorsSource, searchEngineTarget } from "./engines/index.js";
+export type { EngineTarget, EngineDocument, EngineHit, EngineTargetOptions, PushOptions, PushReport, PushSource, SqlQueryable, TargetMeta } from "./engines/index.js";

@@ -55,6 +55,7 @@ export function createBm25Encoder(options: Bm25EncoderOptions = {}): DocumentEnc
     indexSettings: { weighting: { kind: "bm25", ...parameters } },
     vocabSize: tokenizer.vocabSize,
     vocabulary: { token: (id) => tokenizer.idToToken(id), textTokenIds: (text) => tokenizer.tokenizeToIds(text) },
+    tokenLookup: tokenizer,
     encodeDocuments: encode,
     encodeQueries: encode,
     release: async () => undefined,

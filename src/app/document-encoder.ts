@@ -44,9 +44,20 @@ export interface DocumentEncoder {
   readonly scoreFunction?: "dot" | "cosine";
   /** Names of the vector dimensions (absent for encoders whose dimensions are not tokens). */
   readonly vocabulary?: TokenVocabulary;
+  /**
+   * Term id ↔ token string, both ways, with the dimension count (engines key OpenSearch features by token);
+   * for a CSR model the dimension numbers themselves.
+   */
+  readonly tokenLookup: TokenLookup;
   encodeDocuments(texts: readonly string[], options?: EncodeTextsOptions): Promise<SparseVector[]>;
   encodeQueries(texts: readonly string[], options?: EncodeTextsOptions): Promise<SparseVector[]>;
   release(): Promise<void>;
+}
+
+export interface TokenLookup {
+  readonly vocabSize: number;
+  idToToken(id: number): string;
+  tokenToId(token: string): number | undefined;
 }
 
 export type ModelRecord =

@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { SparseEncoder, type FromPretrainedOptions } from "../encoder/index.js";
 import type { SparseVector } from "../sparse/vector.js";
-import type { DocumentEncoder, EncodeTextsOptions } from "./document-encoder.js";
+import type { DocumentEncoder, EncodeTextsOptions, TokenLookup } from "./document-encoder.js";
 
 function encodeOptions(options: EncodeTextsOptions) {
   return {
@@ -27,6 +27,18 @@ function l2Normalized(v: SparseVector): SparseVector {
   for (const x of v.values) sum += x * x;
   const norm = Math.sqrt(sum);
   return norm > 0 ? { indices: v.indices, values: v.values.map((x) => x / norm) } : v;
+}
+
+/**
+ * Names of the vector's dimensions: the tokens of the first route's tokenizer, or for a CSR model (latent
+ * dimensions, no tokens) the dimension number itself, as SparseEncoder.decode names them.
+ */
+function tokenLookupOf(encoder: SparseEncoder): TokenLookup {
+  const vocabSize = encoder.vocabSize;
+  if (encoder.pipeline.routes.every((r) => r.kind === "csr")) {
+    return { vocabSize, idToToken: (id) => String(id), tokenToId: (token) => (/^\d+$/.test(token) && Number(token) < vocabSize ? Number(token) : undefined) };
+  }
+  return { vocabSize, idToToken: (id) => encoder.tokenizer.idToToken(id), tokenToId: (token) => encoder.tokenizer.tokenToId(token) };
 }
 
 export async function createSpladeEncoder(idOrPath: string, options: FromPretrainedOptions = {}): Promise<DocumentEncoder> {
@@ -47,6 +59,7 @@ export async function createSpladeEncoder(idOrPath: string, options: FromPretrai
     },
     encodeDocuments: (texts, o = {}) => scored(encoder.encodeDocument([...texts], encodeOptions(o))),
     encodeQueries: (texts, o = {}) => scored(encoder.encodeQuery([...texts], encodeOptions(o))),
+    tokenLookup: tokenLookupOf(encoder),
     release: () => encoder.release(),
   };
 }

@@ -10,6 +10,7 @@ const EXIT_BY_CODE: Record<SpladeErrorCode, number> = {
   FILE_NOT_FOUND: 3,
   INVALID_FILE: 3,
   CHECKSUM_MISMATCH: 3,
+  CONFLICT: 3,
   NOT_FOUND: 4,
   NETWORK: 5,
   OFFLINE: 5,

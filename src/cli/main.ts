@@ -18,6 +18,7 @@ import { registerTrain } from "./commands/train.js";
 import { registerEvalRun } from "./commands/eval-run.js";
 import { registerEval } from "./commands/eval.js";
 import { registerServe } from "./commands/serve.js";
+import { registerPush } from "./commands/push.js";
 
 export function buildProgram(): Command {
   const program = new Command("splade")
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerEvalRun(program);
   registerEval(program);
   registerServe(program);
+  registerPush(program);
   return program;
 }
 

@@ -4,8 +4,13 @@
  *   {"id"?: …, "indices": [ascending token ids], "values": [weights]}
  * through an AtomicFileWriter, so memory stays bounded by the chunk and a failed or interrupted run leaves
  * no partial output file (the previous file, if any, stays as it was).
+ * Sharding (`shard: {index, count}`, 1-based index) encodes only the index-th of `count` contiguous, nearly
+ * equal ranges of the records (a first pass counts them): shards are disjoint, cover every record, and
+ * their outputs concatenated in shard order are byte for byte the unsharded output, so machines can each
+ * encode one and push or merge theirs independently.
  */
 import { AtomicFileWriter } from "../util/atomic-write.js";
+import { check } from "../util/errors.js";
 import type { SparseVector } from "../sparse/vector.js";
 import type { EncodeOptions, SparseEncoder } from "./sparse-encoder.js";
 import { chunked, readTextRecords, type ReadTextRecordsOptions, type TextRecord } from "./text-records.js";
@@ -22,6 +27,27 @@ export interface EncodeFileOptions extends Omit<EncodeOptions, "onProgress">, Re
   chunkRecords?: number;
   /** Records written so far. */
   onProgress?: (written: number) => void;
+  /** Encode only shard `index` (1-based) of `count`. */
+  shard?: Shard;
+}
+
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Records [start, end) of shard `index` of `count` over `total` records. */
+export function shardRange(shard: Shard, total: number): { start: number; end: number } {
+  check(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 1 && shard.index <= shard.count, `shard must be i/n with 1 ≤ i ≤ n, got ${shard.index}/${shard.count}`);
+  return { start: Math.floor(((shard.index - 1) * total) / shard.count), end: Math.floor((shard.index * total) / shard.count) };
+}
+
+async function* shardOf(records: AsyncIterable<TextRecord>, range: { start: number; end: number }): AsyncGenerator<TextRecord> {
+  let position = 0;
+  for await (const record of records) {
+    if (position >= range.end) return;
+    if (position++ >= range.start) yield record;
+  }
 }
 
 /** Shortest decimal that reads back as the same float32 (what numpy prints), for compact output. */
@@ -49,7 +75,12 @@ async function encodeRecords(encoder: SparseEncoder, records: TextRecord[], opti
 
 /** Encodes every record of `input` into `output`; returns the number of vectors written. */
 export async function encodeFile(encoder: SparseEncoder, input: string, output: string, options: EncodeFileOptions = {}): Promise<number> {
-  const records = readTextRecords(input, options);
+  let records: AsyncIterable<TextRecord> = readTextRecords(input, options);
+  if (options.shard !== undefined) {
+    let total = 0;
+    for await (const _ of readTextRecords(input, options)) total++;
+    records = shardOf(records, shardRange(options.shard, total));
+  }
   const writer = await AtomicFileWriter.open(output);
   let written = 0;
   try {

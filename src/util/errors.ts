@@ -12,6 +12,7 @@ export type SpladeErrorCode =
   | "NETWORK" // the Hub (or another HTTP server) could not be reached or answered with an error
   | "OFFLINE" // offline mode is on and the file is not in the cache
   | "NOT_FOUND" // an id, name or key that was asked for does not exist
+  | "CONFLICT" // an existing target (engine index or table) has another shape, model or owner than asked for
   | "RUNTIME" // the numeric runtime (onnxruntime) failed
   | "CANCELLED"; // the caller aborted the operation
 

@@ -2,8 +2,9 @@
  * The architecture document, enforced: every import between src/ layers must be an edge of ALLOWED.
  * Neural half: util ← safetensors, pytorch, tokenizer, graph ← model ← encoder ← train.
  * Retrieval half: util ← sparse ← index, eval. The halves never import each other (the encoder may use the
- * shared SparseVector type in sparse). app/ composes both halves; server/ (the HTTP service) sits on app/, and cli/
- * and the package entry sit on top of everything; nothing imports cli/.
+ * shared SparseVector type in sparse). app/ composes both halves; server/ (the HTTP service) and engines/
+ * (OpenSearch, PostgreSQL) sit on app/, and cli/ and the package entry sit on top of everything; nothing
+ * imports cli/.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -27,8 +28,9 @@ const ALLOWED: Record<string, string[]> = {
   eval: [...BASE, "hub", "sparse", "index"],
   app: [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval"],
   server: [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval", "app"],
-  cli: [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval", "app", "server"],
-  ".": [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval", "app", "server"],
+  engines: [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval", "app"],
+  cli: [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval", "app", "server", "engines"],
+  ".": [...BASE, "hub", "safetensors", "tokenizer", "graph", "model", "encoder", "train", "sparse", "index", "eval", "app", "server", "engines"],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -42,7 +42,7 @@ function fakeEncoder(calls: Array<{ task: string; texts: readonly string[] }>, k
     await new Promise((r) => setTimeout(r, 5));
     return texts.map((t) => ({ indices: Uint32Array.from([t.length]), values: Float32Array.from([task === "query" ? 1 : 2]) }));
   };
-  return { kind, record: { kind: "splade", model: "fake" }, indexSettings: {}, vocabSize: 100, encodeQueries: encode("query"), encodeDocuments: encode("document"), release: async () => undefined };
+  return { kind, record: { kind: "splade", model: "fake" }, indexSettings: {}, vocabSize: 100, tokenLookup: { vocabSize: 100, idToToken: (id) => `t${id}`, tokenToId: () => undefined }, encodeQueries: encode("query"), encodeDocuments: encode("document"), release: async () => undefined };
 }
 
 test("encoder lane: concurrent calls are batched, queries and document slices take turns, results return in order", async () => {

@@ -1,6 +1,6 @@
 /**
  * `splade encode --model <dir|hub-id> --input <file> --output <file> [--task query|document|<route>] [--title]
- *   [--batch-size N] [--max-active-dims N] [--threads N] [--quantize int8]`
+ *   [--batch-size N] [--max-active-dims N] [--threads N] [--quantize int8] [--shard i/n]`
  * Encodes a JSONL file ({"text", "_id"|"id"?, "title"?} per line) or a plain text file (one text per line)
  * into JSONL vectors {"id"?, "indices", "values"} in input order, streaming with bounded memory; the output
  * appears only when every line is encoded. A progress bar goes to stderr on a terminal.
@@ -24,6 +24,15 @@ interface EncodeFlags {
   maxActiveDims?: number;
   threads?: number;
   quantize?: "int8";
+  shard?: { index: number; count: number };
+}
+
+export function shardSpec(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || count < 1 || index < 1 || index > count) throw new InvalidArgumentError("expected i/n with 1 ≤ i ≤ n (e.g. 2/4)");
+  return { index, count };
 }
 
 export function positiveInteger(value: string): number {
@@ -47,6 +56,7 @@ export function registerEncode(program: Command): void {
     .option("--max-active-dims <n>", "keep only the n largest weights of every vector", positiveInteger)
     .option("--threads <n>", "onnxruntime threads (default: all cores)", positiveInteger)
     .addOption(new Option("--quantize <type>", "int8 dynamic quantization (faster, approximate)").choices(["int8"]))
+    .option("--shard <i/n>", "encode only the i-th of n contiguous shares of the input (1-based; concatenated in order they equal the whole output)", shardSpec)
     .action(async (flags: EncodeFlags) => {
       const encoder = await SparseEncoder.fromPretrained(flags.model, {
         ...hubOptionsFromEnv(process.env),
@@ -55,7 +65,7 @@ export function registerEncode(program: Command): void {
         quantize: flags.quantize,
       });
       const progress = createProgress("encode");
-      const total = process.stderr.isTTY ? await countNonBlankLines(flags.input) : undefined;
+      const total = process.stderr.isTTY && flags.shard === undefined ? await countNonBlankLines(flags.input) : undefined;
       try {
         const count = await encodeFile(encoder, flags.input, flags.output, {
           task: flags.task,
@@ -63,6 +73,7 @@ export function registerEncode(program: Command): void {
           format: flags.format,
           batchSize: flags.batchSize,
           maxActiveDims: flags.maxActiveDims,
+          shard: flags.shard,
           onProgress: (written) => progress.update(written, total),
         });
         progress.stop();

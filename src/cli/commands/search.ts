@@ -1,7 +1,9 @@
 /**
  * `splade search --index <dir> [--index <dir2> --fusion rrf] (--query "text" | --queries <file>) [-k 10]
  *   [--json | --trec] [--model <spec>]`
- * Exact top-k search with the model each index records (or --model). Output: a readable list per query
+ * `splade search --engine opensearch|postgres --url <url> --target <name> (--query | --queries) …`
+ * Exact top-k search with the model each index records (or --model); with --engine, the engine target is
+ * searched with its native query and the model it recorded at creation (engines/engine-search.ts). Output: a readable list per query
  * (rank, id, score, title); --json one line per query {"query_id", "hits": [{"id", "score"}]}; --trec a TREC
  * run file (qid Q0 docid rank score run). Queries file: JSONL {"_id", "text"}.
  */
@@ -11,9 +13,17 @@ import { readQueries } from "../../app/text-files.js";
 import { searchIndexes, type QueryText, type ResultHit } from "../../app/search-indexes.js";
 import { SpladeError } from "../../util/errors.js";
 import { positiveInteger } from "./encode.js";
+import { openEngineTarget, searchEngineTarget, type EngineName } from "../../engines/index.js";
+import { nonNegativeInteger } from "./push.js";
 
 interface SearchFlags {
-  index: string[];
+  index?: string[];
+  engine?: EngineName;
+  url?: string;
+  target?: string;
+  queryMode?: "auto" | "rank_feature" | "neural_sparse";
+  rescore?: "exact" | "none";
+  retries?: number;
   fusion?: "rrf";
   rrfK?: number;
   query?: string;
@@ -39,7 +49,13 @@ export function registerSearch(program: Command): void {
   program
     .command("search")
     .description("Search one or more indexes (exact top-k; several indexes are fused with RRF)")
-    .requiredOption("--index <dir>", "index directory (repeat for hybrid search)", collect)
+    .option("--index <dir>", "index directory (repeat for hybrid search)", collect)
+    .addOption(new Option("--engine <engine>", "search an engine target instead of a local index").choices(["opensearch", "postgres"]))
+    .option("--url <url>", "--engine: http://host:9200 (OpenSearch) or postgres://user:pass@host:5432/db")
+    .option("--target <name>", "--engine: OpenSearch index or PostgreSQL table")
+    .addOption(new Option("--query-mode <mode>", "--engine opensearch: query form (auto: neural_sparse when the neural-search plugin is installed)").choices(["auto", "rank_feature", "neural_sparse"]))
+    .addOption(new Option("--rescore <how>", "--engine opensearch: exact (default) rescores candidates from their stored weights; none keeps OpenSearch's scores over its 8-bit-mantissa weights").choices(["exact", "none"]))
+    .option("--retries <n>", "--engine: retries of a failed request (default 5)", nonNegativeInteger)
     .addOption(new Option("--fusion <method>", "how several indexes are combined").choices(["rrf"]))
     .option("--rrf-k <k>", "RRF constant (default 60)", positiveInteger)
     .option("--query <text>", "one query")
@@ -53,15 +69,21 @@ export function registerSearch(program: Command): void {
     .action(async (flags: SearchFlags) => {
       if ((flags.query === undefined) === (flags.queries === undefined)) throw new SpladeError("INVALID_ARGUMENT", "give exactly one of --query or --queries");
       if (flags.json && flags.trec) throw new InvalidArgumentError("--json and --trec are exclusive");
+      if ((flags.index === undefined) === (flags.engine === undefined)) throw new SpladeError("INVALID_ARGUMENT", "give --index <dir> or --engine with --url and --target");
       const queries: QueryText[] = flags.queries !== undefined ? await readQueries(flags.queries) : [{ id: "1", text: flags.query! }];
-      const results = await searchIndexes(flags.index, queries, {
-        k: flags.k,
-        fusion: flags.fusion,
-        rrfK: flags.rrfK,
-        model: flags.model,
-        algorithm: flags.algorithm,
-        encoder: { splade: hubOptionsFromEnv(process.env) },
-      });
+      const encoder = { splade: hubOptionsFromEnv(process.env) };
+      let results;
+      if (flags.engine !== undefined) {
+        if (flags.url === undefined || flags.target === undefined) throw new SpladeError("INVALID_ARGUMENT", "--engine needs --url and --target");
+        const target = await openEngineTarget({ engine: flags.engine, url: flags.url, target: flags.target, queryMode: flags.queryMode, rescore: flags.rescore, retry: { retries: flags.retries } });
+        try {
+          results = await searchEngineTarget(target, queries, { k: flags.k, model: flags.model, encoder });
+        } finally {
+          await target.close();
+        }
+      } else {
+        results = await searchIndexes(flags.index!, queries, { k: flags.k, fusion: flags.fusion, rrfK: flags.rrfK, model: flags.model, algorithm: flags.algorithm, encoder });
+      }
       const out: string[] = [];
       results.forEach((result, i) => {
         if (flags.json) {
