@@ -14,7 +14,7 @@ import type { EngineDocument, EngineTarget, ItemFailure } from "./engine.js";
 import type { TokenVocabulary } from "./feature-keys.js";
 import { checkCompatible, type TargetMeta } from "./target-meta.js";
 import { MAX_RECORDED_FAILURES, readCheckpoint, removeCheckpoint, writeCheckpoint, type PushCheckpoint } from "./checkpoint.js";
-import { backoffDelayMs, RETRY_DEFAULTS, sleep, type RetryOptions } from "./retry.js";
+import { backoffDelayMs, RETRY_DEFAULTS, sleep, withRetries, type RetryOptions } from "./retry.js";
 
 export interface PushSource {
   /** For messages, e.g. "index ./scifact-bm25". */
@@ -122,7 +122,7 @@ export async function pushToTarget(target: EngineTarget, source: PushSource, opt
     let pending = batch;
     for (let attempt = 0; ; attempt++) {
       state.sent += pending.length;
-      const outcome = await target.writeBatch(pending);
+      const outcome = await withRetries(`bulk write to ${target.description}`, () => target.writeBatch(pending), options.retry);
       state.acknowledged += outcome.acknowledged;
       const transient = new Set(outcome.failed.filter((f) => f.transient).map((f) => f.id));
       for (const failure of outcome.failed) if (!failure.transient) refuse(failure);

@@ -3,7 +3,9 @@
 // (mapper-extras' MapperExtrasPlugin). Node's protected constructor takes plugin classes in 2.19 (PluginInfo
 // only from 3.x). No bootstrap checks run when Node is constructed directly.
 // Built from Maven Central jars only (pom.xml beside this file). Usage: java -Xmx512m -cp "classes:lib/*" OsNode
-// <path.home> <http.port> <transport.port>. Prints "READY <http.port>" once the node listens; stops on SIGTERM.
+// <path.home> <http.port> <transport.port> [--exit-with-stdin]. Prints "READY <http.port>" once the node listens;
+// stops on SIGTERM, and with --exit-with-stdin also when its standard input closes (the test process that
+// started it died), so that no node outlives its tests.
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -58,6 +60,20 @@ public class OsNode {
       }
     }));
     node.start();
+    if (args.length > 3 && args[3].equals("--exit-with-stdin")) {
+      Thread watchdog = new Thread(() -> {
+        try {
+          while (System.in.read() != -1) {
+            // keep reading until the parent closes the pipe
+          }
+        } catch (Exception ignored) {
+          // treat a broken pipe as closed
+        }
+        System.exit(0);
+      }, "stdin-watchdog");
+      watchdog.setDaemon(true);
+      watchdog.start();
+    }
     System.out.println("READY " + httpPort);
     System.out.flush();
     stopped.await();
