@@ -4,8 +4,8 @@
  * by `create`, in one transaction:
  *   <table> (id text PRIMARY KEY, ordinal bigint NOT NULL, vector sparsevec(<dim>) NOT NULL, payload jsonb)
  *   splade_ts_targets (name text PRIMARY KEY, meta jsonb)   one row per target: target-meta.ts
- * and a table comment that points at it. A batch is one INSERT … SELECT FROM unnest(…) ON CONFLICT (id) DO
- * UPDATE: atomic, and idempotent by primary key. Search is `ORDER BY vector <#> $1, ordinal LIMIT k` over
+ * and a table comment that points at it. A batch is one INSERT … SELECT FROM jsonb_array_elements($1) ON
+ * CONFLICT (id) DO UPDATE: atomic, and idempotent by primary key. Search is `ORDER BY vector <#> $1, ordinal LIMIT k` over
  * the rows with a positive inner product: pgvector's negative inner product, exact (a sequential scan; an
  * HNSW index would make it approximate, and takes at most 1,000 non-zeros per sparsevec).
  */
@@ -165,16 +165,16 @@ export class PostgresTarget implements EngineTarget {
   async writeBatch(documents: readonly EngineDocument[]): Promise<BatchOutcome> {
     if (documents.length === 0) return { acknowledged: 0, failed: [] };
     const dimension = (await this.dimension());
-    const ids = documents.map((d) => d.id);
-    const ordinals = documents.map((d) => d.ordinal);
-    const vectors = documents.map((d) => toSparsevecLiteral(d.vector, dimension));
-    const payloads = documents.map((d) => (d.payload === undefined ? null : JSON.stringify(d.payload)));
+    // One jsonb parameter rather than arrays of sparsevec: array parameters are serialized differently by pg
+    // and PGlite (PGlite does not quote elements that contain commas and braces).
+    const rows = JSON.stringify(documents.map((d) => ({ id: d.id, ordinal: d.ordinal, vector: toSparsevecLiteral(d.vector, dimension), payload: d.payload ?? null })));
     await this.run("writing a batch", (db) =>
       db.query(
         `INSERT INTO ${quote(this.name)} (id, ordinal, vector, payload)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::sparsevec[], $4::jsonb[])
+         SELECT d->>'id', (d->>'ordinal')::bigint, (d->>'vector')::sparsevec, NULLIF(d->'payload', 'null'::jsonb)
+         FROM jsonb_array_elements($1::jsonb) AS d
          ON CONFLICT (id) DO UPDATE SET ordinal = EXCLUDED.ordinal, vector = EXCLUDED.vector, payload = EXCLUDED.payload`,
-        [ids, ordinals, vectors, payloads],
+        [rows],
       ),
     );
     return { acknowledged: documents.length, failed: [] };
