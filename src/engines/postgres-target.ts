@@ -5,9 +5,10 @@
  *   <table> (id text PRIMARY KEY, ordinal bigint NOT NULL, vector sparsevec(<dim>) NOT NULL, payload jsonb)
  *   splade_ts_targets (name text PRIMARY KEY, meta jsonb)   one row per target: target-meta.ts
  * and a table comment that points at it. A batch is one INSERT … SELECT FROM jsonb_array_elements($1) ON
- * CONFLICT (id) DO UPDATE: atomic, and idempotent by primary key. Search is `ORDER BY vector <#> $1, ordinal LIMIT k` over
- * the rows with a positive inner product: pgvector's negative inner product, exact (a sequential scan; an
- * HNSW index would make it approximate, and takes at most 1,000 non-zeros per sparsevec).
+ * CONFLICT (id) DO UPDATE: atomic, and idempotent by primary key. Search is `ORDER BY vector <#> $1, ordinal
+ * LIMIT k` (pgvector's negative inner product, summed in float32; ordinal breaks ties as insertion order
+ * does locally), keeping rows with a positive inner product: exact, by a sequential scan (an HNSW index
+ * would make it approximate, and takes at most 1,000 non-zeros per sparsevec).
  */
 import pg from "pg";
 import { SpladeError } from "../util/errors.js";
@@ -201,14 +202,12 @@ export class PostgresTarget implements EngineTarget {
   async search(vector: SparseVector, k: number, meta: TargetMeta): Promise<EngineHit[]> {
     if (vector.indices.length === 0) return [];
     const literal = toSparsevecLiteral(vector, meta.dimension);
+    // `ORDER BY vector <#> $1` as pgvector documents it; the distance in the select list is the same expression,
+    // computed once per row. Rows with no shared term (distance 0) sort after every match and are dropped here.
     const { rows } = await this.run("searching", (db) =>
-      db.query(
-        `SELECT id, payload, vector <#> $1::sparsevec AS distance FROM ${quote(this.name)}
-         WHERE vector <#> $1::sparsevec < 0 ORDER BY vector <#> $1::sparsevec, ordinal LIMIT $2`,
-        [literal, k],
-      ),
+      db.query(`SELECT id, payload, vector <#> $1::sparsevec AS distance FROM ${quote(this.name)} ORDER BY distance, ordinal LIMIT $2`, [literal, k]),
     );
-    return rows.map((r) => {
+    return rows.filter((r) => Number(r.distance) < 0).map((r) => {
       const score = -Number(r.distance);
       return r.payload === null || r.payload === undefined ? { id: String(r.id), score } : { id: String(r.id), score, payload: r.payload };
     });

@@ -38,7 +38,7 @@ function parseTrec(text: string): Run {
 
 async function searchRun(args: string[], name: string): Promise<{ run: Run; path: string }> {
   const r = await splade(["search", ...args, "--queries", queries, "-k", "10", "--trec"]);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, `splade search ${args.join(" ")}: exit ${r.code}: ${r.stderr}`);
   const path = join(dir, `${name}.trec`);
   writeFileSync(path, r.stdout);
   return { run: parseTrec(r.stdout), path };
@@ -46,7 +46,7 @@ async function searchRun(args: string[], name: string): Promise<{ run: Run; path
 
 async function ndcg10(runPath: string): Promise<number> {
   const r = await splade(["eval-run", "--run", runPath, "--qrels", `${DATA}/qrels/test.tsv`, "--json"]);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, `eval-run: exit ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout)["ndcg@10"];
 }
 
@@ -73,16 +73,9 @@ before(async () => {
   writeFileSync(queries, readFileSync(`${DATA}/queries.jsonl`, "utf8").trim().split("\n").filter((l) => testIds.has(String(JSON.parse(l)._id))).join("\n") + "\n");
   indexes.bm25 = join(dir, "bm25");
   indexes.splade = join(dir, "splade");
-  const [os, pg, bm25, spladeBuild] = await Promise.all([
-    startOpenSearchNode(),
-    startPgliteServer(),
-    splade(["index", "build", "--model", "bm25", "--corpus", `${DATA}/corpus.jsonl`, "--title", "--out", indexes.bm25]),
-    splade(["index", "build", "--model", MODEL, "--corpus", `${DATA}/corpus.jsonl`, "--title", "--out", indexes.splade]),
-  ]);
+  const [os, pg] = await Promise.all([startOpenSearchNode(), startPgliteServer()]);
   node = os;
   pgServer = pg;
-  assert.equal(bm25.code, 0, bm25.stderr);
-  assert.equal(spladeBuild.code, 0, spladeBuild.stderr);
 });
 
 after(async () => {
@@ -93,13 +86,15 @@ after(async () => {
 
 for (const kind of ["bm25", "splade"] as const) {
   test(`SciFact ${kind}: PostgreSQL equals the local top-10 and nDCG@10; OpenSearch matches ≥ 99 % of top-10 sets and nDCG@10 within 0.002`, async (t) => {
+    const built = await splade(["index", "build", "--model", kind === "bm25" ? "bm25" : MODEL, "--corpus", `${DATA}/corpus.jsonl`, "--title", "--out", indexes[kind]]);
+    assert.equal(built.code, 0, built.stderr);
     const local = await searchRun(["--index", indexes[kind]], `local-${kind}`);
     assert.equal(local.run.size, 300);
     const localNdcg = await ndcg10(local.path);
 
     const table = `scifact_${kind}`;
     const pushedPg = await splade(["push", "--index", indexes[kind], "--engine", "postgres", "--url", pgServer.url, "--target", table, "--create", "--checkpoint", join(dir, `${table}.ckpt`)]);
-    assert.equal(pushedPg.code, 0, pushedPg.stderr);
+    assert.equal(pushedPg.code, 0, `push to PostgreSQL: exit ${pushedPg.code}: ${pushedPg.stderr}`);
     assert.match(pushedPg.stderr, /acknowledged 5183, refused 0/);
     const pg = await searchRun(["--engine", "postgres", "--url", pgServer.url, "--target", table], `pg-${kind}`);
     const pgAgreement = compare(pg.run, local.run);
@@ -110,7 +105,7 @@ for (const kind of ["bm25", "splade"] as const) {
 
     const index = `scifact-${kind}`;
     const pushedOs = await splade(["push", "--index", indexes[kind], "--engine", "opensearch", "--url", node.url, "--target", index, "--create", "--checkpoint", join(dir, `${index}.ckpt`)]);
-    assert.equal(pushedOs.code, 0, pushedOs.stderr);
+    assert.equal(pushedOs.code, 0, `push to OpenSearch: exit ${pushedOs.code}: ${pushedOs.stderr}`);
     assert.match(pushedOs.stderr, /acknowledged 5183, refused 0/);
     for (const rescore of ["exact", "none"] as const) {
       const os = await searchRun(["--engine", "opensearch", "--url", node.url, "--target", index, "--rescore", rescore], `os-${kind}-${rescore}`);
