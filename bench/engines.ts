@@ -70,7 +70,8 @@ export async function main(args: string[]): Promise<void> {
 
     // Ingest, same stored vectors everywhere.
     const localStarted = performance.now();
-    await createIndex(join(dir, "copy"), source.documents(0), { settings: index.settings, model: index.model });
+    // The stored impacts are final weights: the copy takes them as they are (no BM25 re-weighting).
+    await createIndex(join(dir, "copy"), source.documents(0), { settings: { ...index.settings, weighting: { kind: "none" } }, model: index.model });
     const localRate = docs / ((performance.now() - localStarted) / 1000);
     const targets: Array<[string, EngineTarget]> = [
       ["opensearch", await OpenSearchTarget.open({ url: node.url, index: "bench" })],
