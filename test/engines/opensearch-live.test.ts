@@ -1,5 +1,5 @@
 /**
- * splade push / search against a real OpenSearch 2.19 node (test/helpers/opensearch-node.ts), one per file:
+ * splade push / search against a real OpenSearch 2.19 node (test/helpers/opensearch-node.ts; one per npm test run):
  * the rank_features facts the feature-key rule relies on, push (index, corpus, encoded shards) and search
  * equal to the local index, a push killed mid-way and resumed, retries of 429/5xx through a fault-injecting
  * proxy, and the errors a user meets (unreachable, wrong URL, authentication, mapping conflicts).

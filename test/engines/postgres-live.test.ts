@@ -15,6 +15,7 @@ import { vector as pgvector } from "@electric-sql/pglite-pgvector";
 import pg from "pg";
 import { splade } from "../helpers/cli.js";
 import { startPgliteServer, type PgliteServer } from "../helpers/pglite-server.js";
+import { startPostgresAuthGateway } from "../helpers/postgres-auth-gateway.js";
 import { freePort } from "../helpers/free-port.js";
 import { CORPUS, QUERIES, parseJsonRun, writeSmallCorpus } from "./small-corpus.js";
 import { createEncoder, fromSparsevecLiteral, indexSource, pushToTarget, PostgresTarget, searchEngineTarget, searchIndexes, SparseIndex, toSparsevecLiteral } from "../../src/index.js";
@@ -143,7 +144,7 @@ test("a push killed mid-way and re-run ends with exactly the corpus (no duplicat
   assert.deepEqual(ids, Array.from({ length: 3000 }, (_, i) => `d${i}`));
 });
 
-test("errors: unreachable, not PostgreSQL, mapping conflicts, missing target, another model", async () => {
+test("errors: unreachable, not PostgreSQL, authentication, mapping conflicts, missing target, another model", async () => {
   const unreachable = await push(["--index", bm25Index, "--url", `postgres://u:p@127.0.0.1:${await freePort()}/db`, "--create", "--retries", "1"], "x1");
   assert.equal(unreachable.code, 5);
   assert.match(unreachable.stderr, /NETWORK.*connecting \(PostgreSQL table "x1" at postgres:\/\/127\.0\.0\.1:\d+\/db\).*ECONNREFUSED.*gave up after 2 attempts/);
@@ -159,6 +160,20 @@ test("errors: unreachable, not PostgreSQL, mapping conflicts, missing target, an
     web.close();
   }
   assert.equal((await push(["--index", bm25Index, "--url", "http://127.0.0.1:9200", "--create"], "x3")).code, 2);
+
+  const gate = await startPostgresAuthGateway(server.port, "secret");
+  try {
+    const denied = await push(["--index", bm25Index, "--url", `postgres://admin:wrong@127.0.0.1:${gate.port}/postgres`, "--create"], "authed");
+    assert.equal(denied.code, 5, denied.stderr);
+    assert.match(denied.stderr, /NETWORK.*authentication failed at PostgreSQL table "authed" at postgres:\/\/127\.0\.0\.1:\d+\/postgres \(28P01: password authentication failed for user "admin"\): check the user and password in --url/);
+    assert.doesNotMatch(denied.stderr, /wrong/, "no password in messages");
+    assert.deepEqual(await sql("SELECT to_regclass('authed') AS t"), [{ t: null }], "nothing created");
+    const allowed = await push(["--index", bm25Index, "--url", `postgres://admin:secret@127.0.0.1:${gate.port}/postgres`, "--create"], "authed");
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.match(allowed.stderr, /acknowledged 45, refused 0/);
+  } finally {
+    await gate.close();
+  }
 
   await sql("CREATE TABLE dense (id text PRIMARY KEY, vector vector(3))");
   const conflict = await push(["--index", bm25Index, "--url", server.url, "--create"], "dense");

@@ -3,8 +3,10 @@
  * vectors and the vectors of the tiny SPLADE fixture model, pushed to a live OpenSearch 2.19 node and to
  * PostgreSQL/pgvector (PGlite over the wire), searched through the CLI and scored with `splade eval-run`:
  *  - PostgreSQL: top-10 equal to the local index's (ties aside), nDCG@10 equal to 4 decimals;
- *  - OpenSearch: top-10 sets equal on ≥ 99 % of queries and nDCG@10 within 0.002, both with the default
- *    exact rescoring and with the engine's own truncated scores (--rescore none).
+ *  - OpenSearch: top-10 sets equal on ≥ 99 % of queries with the default exact rescoring (asserted: the
+ *    ranking equals the local one, ties aside), and nDCG@10 within 0.002 both with it and with the engine's
+ *    own truncated scores (--rescore none, whose set agreement is printed but not asserted: 8 mantissa bits
+ *    per stored weight swap near-ties at rank 10 on a few queries).
  * Every measured agreement is printed as a test diagnostic.
  */
 import { test, before, after } from "node:test";

@@ -3,6 +3,8 @@
  * it when needed (scripts/prepare-opensearch.mjs), starts it on 127.0.0.1 on free ports with a 512 MB heap
  * and a fresh path.home, waits until the cluster is usable, and stops it (SIGTERM, then SIGKILL after 20 s)
  * and removes its home. The node exits by itself when this process dies (its stdin closes).
+ * When SPLADE_TEST_OPENSEARCH_URL is set (scripts/run-tests.mjs started one node for the whole run, through
+ * opensearch-node-main.ts), that node is returned instead and stop() leaves it running for the other files.
  *
  *   const node = await startOpenSearchNode();   // node.url = "http://127.0.0.1:<port>"
  *   ...
@@ -18,13 +20,13 @@ import { freePort } from "./free-port.js";
 
 export interface OpenSearchNode {
   readonly url: string;
-  readonly pid: number;
   stop(): Promise<void>;
 }
 
 export interface OpenSearchNodeOptions {
   /** JVM heap, e.g. "512m" (default). */
   readonly heap?: string;
+  /** Default 10 minutes: a cold start takes 10–20 s, but cpu-quiet (SIGSTOP) or a loaded machine can stretch it. */
   readonly startTimeoutMs?: number;
 }
 
@@ -33,6 +35,8 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 export async function startOpenSearchNode(options: OpenSearchNodeOptions = {}): Promise<OpenSearchNode> {
+  const shared = process.env.SPLADE_TEST_OPENSEARCH_URL;
+  if (shared) return { url: shared, stop: async () => undefined };
   const { lib, classes } = prepareOpenSearchNode() as { lib: string; classes: string };
   const home = mkdtempSync(join(tmpdir(), "splade-opensearch-"));
   const [httpPort, transportPort] = [await freePort(), await freePort()];
@@ -53,7 +57,7 @@ export async function startOpenSearchNode(options: OpenSearchNodeOptions = {}): 
     }
     rmSync(home, { recursive: true, force: true });
   };
-  const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 600_000);
   try {
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the OpenSearch node exited early:\n${output.slice(-4000)}`);
@@ -68,5 +72,5 @@ export async function startOpenSearchNode(options: OpenSearchNodeOptions = {}): 
     await stop();
     throw error;
   }
-  return { url, pid: child.pid!, stop };
+  return { url, stop };
 }
