@@ -93,9 +93,9 @@ export async function main(args: string[]): Promise<void> {
     const engineVectors = vectors.map((v) => engineQueryVector(meta, v));
     const rows: Array<[string, number[]]> = [["local (BMP, 1 thread)", await timeQueries((v) => index.search(v, { k }), vectors)]];
     const rawOpenSearch = await OpenSearchTarget.open({ url: node.url, index: "bench", rescore: "none" });
-    rawOpenSearch.useVocabulary(encoder.vocabulary);
+    rawOpenSearch.useVocabulary(encoder.tokenLookup);
     for (const [name, target] of [...targets, ["opensearch, raw scores", rawOpenSearch] as [string, EngineTarget]]) {
-      target.useVocabulary(encoder.vocabulary);
+      target.useVocabulary(encoder.tokenLookup);
       rows.push([name, await timeQueries((v) => target.search(v, k, meta), engineVectors)]);
     }
     console.log("\nquery latency (ms, one client, lower is better)");
