@@ -17,9 +17,9 @@ import { endianness } from "node:os";
 import * as zlib from "node:zlib";
 import { SpladeError } from "../util/errors.js";
 
-export type SectionType = "u8" | "u32" | "i32" | "f32" | "f64" | "json";
-const DTYPE_CODES: Record<SectionType, number> = { u8: 1, u32: 2, i32: 3, f32: 4, f64: 5, json: 6 };
-const DTYPE_BYTES: Record<SectionType, number> = { u8: 1, u32: 4, i32: 4, f32: 4, f64: 8, json: 1 };
+export type SectionType = "u8" | "u16" | "u32" | "i32" | "f32" | "f64" | "json";
+const DTYPE_CODES: Record<SectionType, number> = { u8: 1, u32: 2, i32: 3, f32: 4, f64: 5, json: 6, u16: 7 };
+const DTYPE_BYTES: Record<SectionType, number> = { u8: 1, u16: 2, u32: 4, i32: 4, f32: 4, f64: 8, json: 1 };
 const MAGIC = "SPLADETS";
 const HEADER_BYTES = 64;
 const ENTRY_BYTES = 48;
@@ -103,11 +103,11 @@ function readExactly(fd: number, target: Uint8Array, position: number, path: str
 /**
  * Reads and verifies a file written by encodeBinaryFile. `shared` puts each section in a SharedArrayBuffer
  * (for worker threads); `verify: false` skips the section CRC pass (the header is always verified); `only`
- * reads just the named sections (e.g. the ids, for deletions).
+ * reads just the named sections (e.g. the ids, for deletions), `skip` all but those it names.
  */
 export function readBinaryFile(
   path: string,
-  options: { kind: string; maxVersion: number; shared?: boolean; verify?: boolean; only?: readonly string[] },
+  options: { kind: string; maxVersion: number; shared?: boolean; verify?: boolean; only?: readonly string[]; skip?: (name: string) => boolean },
 ): BinaryFile {
   checkPlatform();
   let fd: number;
@@ -149,6 +149,7 @@ export function readBinaryFile(
         throw new SpladeError("INVALID_FILE", `${path}: section "${name}" has an invalid type or extent`, { path });
       }
       if (options.only !== undefined && !options.only.includes(name)) continue;
+      if (options.skip?.(name)) continue;
       const padded = Math.ceil(length / ALIGN) * ALIGN;
       if (offset + padded > sizeBytes) throw new SpladeError("INVALID_FILE", `${path}: section "${name}" extends past the end of the file`, { path });
       const buffer = options.shared ? new SharedArrayBuffer(padded) : new ArrayBuffer(padded);
@@ -167,6 +168,7 @@ export function readBinaryFile(
 
 /** A typed view of a section, checking its declared type. */
 export function sectionArray(file: BinaryFile, path: string, name: string, type: "u8"): Uint8Array;
+export function sectionArray(file: BinaryFile, path: string, name: string, type: "u16"): Uint16Array;
 export function sectionArray(file: BinaryFile, path: string, name: string, type: "u32"): Uint32Array;
 export function sectionArray(file: BinaryFile, path: string, name: string, type: "i32"): Int32Array;
 export function sectionArray(file: BinaryFile, path: string, name: string, type: "f32"): Float32Array;
@@ -177,6 +179,8 @@ export function sectionArray(file: BinaryFile, path: string, name: string, type:
   if (section.type !== type) throw new SpladeError("INVALID_FILE", `${path}: section "${name}" is ${section.type}, expected ${type}`, { path });
   const { buffer, byteLength } = section.bytes;
   switch (type) {
+    case "u16":
+      return new Uint16Array(buffer, 0, byteLength / 2);
     case "u32":
       return new Uint32Array(buffer, 0, byteLength / 4);
     case "i32":

@@ -14,8 +14,8 @@ export const INDEX_DEFAULTS = {
    * the superblock pass costs 1/16 of a block pass. Power of two ≤ 256 (block offsets are u8).
    */
   superblockSize: 16,
-  /** Document reordering inside a segment (reorder.ts). */
-  reorder: "top-terms" as "none" | "top-terms",
+  /** Document reordering inside a segment (reorder.ts): recursive graph bisection, as the BMP paper. */
+  reorder: "bp" as "none" | "top-terms" | "bp",
   /** Stored impact type: float32 (exact weights) unless u8 quantization is asked for. */
   impact: "f32" as "f32" | "u8",
   /**
@@ -27,6 +27,31 @@ export const INDEX_DEFAULTS = {
   k: 10,
 } as const;
 
+/**
+ * Build-time knobs of approximate search (clustered-lists.ts), after Seismic's defaults (Bruch et al., SIGIR
+ * 2024; TusKANNy/seismic `configurations.rs`: GlobalThreshold max_fraction 1.5, centroid_fraction 0.1,
+ * summary_energy 0.4). `postingsPerTerm` is per segment (segments hold up to ~1.1M SPLADE documents);
+ * measured with the search benchmark (BENCHMARKS.md).
+ */
+export const APPROXIMATE_BUILD_DEFAULTS = {
+  postingsPerTerm: 1000,
+  maxPostingsFactor: 1.5,
+  clusterSize: 10,
+  summaryEnergy: 0.4,
+  summaryComponents: 32,
+} as const;
+
+/**
+ * Query-time knobs of approximate search (approximate-search.ts). Seismic's guidelines suggest query_cut 10
+ * and heap_factor in [0.7, 1]; these reach ≥ 95 % recall@10 on the search benchmark (BENCHMARKS.md).
+ */
+export const APPROXIMATE_SEARCH_DEFAULTS = {
+  queryTerms: 10,
+  heapFactor: 0.8,
+  rescore: 2,
+  docTerms: 1 << 30,
+} as const;
+
 /** Lucene/Anserini BM25 defaults: Anserini SearchCollection `-bm25.k1 0.9 -bm25.b 0.4`. */
 export const BM25_DEFAULTS = { k1: 0.9, b: 0.4 } as const;
 
@@ -35,3 +60,4 @@ export const RRF_DEFAULTS = { k: 60 } as const;
 
 /** Term ids must be below this (2^24): build uses dense per-term counters. BERT's vocabulary is 30,522. */
 export const MAX_TERM_ID_EXCLUSIVE = 2 ** 24;
+

@@ -3,7 +3,7 @@
  * of postings without a JS object (or array slot) per posting.
  */
 type TypedArrayCtor<A> = { new (length: number): A; BYTES_PER_ELEMENT: number };
-type NumericArray = Uint8Array | Uint32Array | Float32Array | Float64Array;
+type NumericArray = Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
 
 export class GrowableArray<A extends NumericArray> {
   private data: A;
@@ -29,6 +29,13 @@ export class GrowableArray<A extends NumericArray> {
     if (this.count + values.length > this.data.length) this.grow(this.count + values.length);
     (this.data as NumericArray).set(values, this.count);
     this.count += values.length;
+  }
+
+  /** Appends n zeros. */
+  extend(n: number): void {
+    if (this.count + n > this.data.length) this.grow(this.count + n);
+    this.data.fill(0, this.count, this.count + n);
+    this.count += n;
   }
 
   get(i: number): number {

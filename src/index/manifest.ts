@@ -13,6 +13,7 @@ import { SpladeError } from "../util/errors.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import type { ImpactKind, Weighting } from "./segment.js";
 import type { Reordering } from "./reorder.js";
+import type { ApproximateSettings } from "./clustered-lists.js";
 
 export const MANIFEST_FILE = "index.json";
 export const MANIFEST_FORMAT = "splade-ts-index";
@@ -24,6 +25,11 @@ export interface IndexSettings {
   readonly impact: ImpactKind;
   readonly reorder: Reordering;
   readonly weighting: Weighting;
+  /**
+   * Approximate-search structures built into every segment, or false. Absent in manifests written before
+   * they existed: such indexes add segments without them, and `mergeIndex` builds them (with defaults).
+   */
+  readonly approximate?: ApproximateSettings | false;
 }
 
 export interface ManifestSegment {

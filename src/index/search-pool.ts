@@ -10,9 +10,10 @@ import { availableParallelism } from "node:os";
 import { SpladeError } from "../util/errors.js";
 import type { SparseVector } from "../sparse/vector.js";
 import type { SparseIndex } from "./sparse-index.js";
-import { segmentArrays, type Segment } from "./segment.js";
+import type { Segment } from "./segment.js";
 import type { ScoredOrdinal } from "./top-k.js";
-import type { SearchAlgorithm } from "./search.js";
+import { resolveApproximateSearch, type SearchAlgorithm } from "./search.js";
+import type { ApproximateSearchOptions } from "./approximate-search.js";
 import { INDEX_DEFAULTS } from "./defaults.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./search-worker.js";
 
@@ -30,13 +31,12 @@ function shared<T extends ArrayBufferView | null>(array: T): T {
 
 /** The segment with every array in shared memory (copied once unless it already is). */
 export function shareSegment(segment: Segment): Segment {
-  const arrays = Object.fromEntries(Object.entries(segmentArrays(segment)).map(([name, a]) => [name, shared(a)]));
-  const { termFrequencies, docLengths, ...rest } = arrays;
+  const share = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, ArrayBuffer.isView(v) ? shared(v) : v])) as T;
   return {
-    ...segment,
-    ...(rest as unknown as Partial<Segment>),
-    bm25: segment.bm25 ? { ...segment.bm25, termFrequencies: termFrequencies as Uint32Array, docLengths: docLengths as Uint32Array } : null,
-  } as Segment;
+    ...share(segment),
+    bm25: segment.bm25 ? share(segment.bm25) : null,
+    approximate: segment.approximate ? share(segment.approximate) : null,
+  };
 }
 
 /**
@@ -90,13 +90,14 @@ export class SearchPool {
     return this.workers.length;
   }
 
-  /** Exact top-k (ordinal, score) for each query, in query order. */
-  async search(queries: readonly SparseVector[], options: { k?: number; algorithm?: SearchAlgorithm } = {}): Promise<ScoredOrdinal[][]> {
+  /** Top-k (ordinal, score) for each query, in query order: exact, or approximate when asked (search.ts). */
+  async search(queries: readonly SparseVector[], options: { k?: number; algorithm?: SearchAlgorithm; approximate?: boolean | Partial<ApproximateSearchOptions> } = {}): Promise<ScoredOrdinal[][]> {
     const weighted = queries.map((q) => this.index.queryVector(q));
     const results: ScoredOrdinal[][] = new Array(queries.length);
     let next = 0;
     const k = options.k ?? INDEX_DEFAULTS.k;
     const algorithm = options.algorithm ?? "bmp";
+    const approximate = resolveApproximateSearch(options.approximate) ?? undefined;
     const run = async (worker: Worker): Promise<void> => {
       while (next < weighted.length) {
         const start = next;
@@ -104,7 +105,7 @@ export class SearchPool {
         const id = this.nextId++;
         const reply = await new Promise<WorkerReply>((resolve) => {
           this.pending.set(id, { resolve });
-          worker.postMessage({ id, queries: weighted.slice(start, next), k, algorithm } satisfies WorkerRequest);
+          worker.postMessage({ id, queries: weighted.slice(start, next), k, algorithm, approximate } satisfies WorkerRequest);
         });
         if (reply.error) throw new SpladeError("INVALID_ARGUMENT", `search worker: ${reply.error.message}`);
         reply.results!.forEach((r, i) => {

@@ -1,12 +1,13 @@
 /**
  * Worker thread of search-pool.ts: holds the index's segments (typed arrays over SharedArrayBuffers, so
- * nothing is copied) and answers batches of already-weighted query vectors with exact top-k ordinals.
+ * nothing is copied) and answers batches of already-weighted query vectors with top-k ordinals.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { Segment } from "./segment.js";
 import type { LiveSegment } from "./segment-query.js";
 import { SearchScratch } from "./segment-query.js";
 import { searchSegments, type SearchAlgorithm } from "./search.js";
+import type { ApproximateSearchOptions } from "./approximate-search.js";
 
 export interface WorkerInit {
   readonly segments: ReadonlyArray<{ segment: Segment; deleted: Uint32Array | null; baseOrdinal: number }>;
@@ -17,6 +18,7 @@ export interface WorkerRequest {
   readonly queries: ReadonlyArray<{ indices: Uint32Array; values: Float32Array }>;
   readonly k: number;
   readonly algorithm: SearchAlgorithm;
+  readonly approximate?: ApproximateSearchOptions;
 }
 
 export interface WorkerReply {
@@ -33,7 +35,7 @@ parentPort!.postMessage({ id: -1 } satisfies WorkerReply); // ready
 parentPort!.on("message", (request: WorkerRequest) => {
   try {
     const results = request.queries.map((query) => {
-      const hits = searchSegments(live, query, { k: request.k, algorithm: request.algorithm, scratch });
+      const hits = searchSegments(live, query, { k: request.k, algorithm: request.algorithm, scratch, approximate: request.approximate });
       return { ordinals: Float64Array.from(hits, (h) => h.ordinal), scores: Float64Array.from(hits, (h) => h.score) };
     });
     parentPort!.postMessage({ id: request.id, results } satisfies WorkerReply);

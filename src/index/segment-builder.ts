@@ -17,6 +17,8 @@ import { u8ValueTable, type ImpactKind, type Segment, type Weighting } from "./s
 import { quantizeImpacts } from "./quantization.js";
 import { reorderDocuments, type Reordering } from "./reorder.js";
 import { buildBlockLayout } from "./block-layout.js";
+import { buildForwardIndex } from "./forward-index.js";
+import { buildClusteredLists, type ApproximateSettings } from "./clustered-lists.js";
 
 export interface IndexDocument {
   readonly id: string;
@@ -32,6 +34,8 @@ export interface SegmentBuilderOptions {
   readonly impact: ImpactKind;
   readonly weighting: Weighting;
   readonly reorder: Reordering;
+  /** Build the approximate-search structures with these knobs (absent or false: none). */
+  readonly approximate?: ApproximateSettings | false;
 }
 
 const MAX_POSTINGS = 2 ** 32 - 1;
@@ -126,17 +130,19 @@ export class SegmentBuilder {
       }
     }
     const quantized = impact === "u8" ? quantizeImpacts(impacts) : null;
-    const order = reorderDocuments(reorder, docStart, terms, impacts, this.maxTerm);
-    const layout = buildBlockLayout(
-      {
-        docStart, terms, order, maxTerm: this.maxTerm,
-        impacts: quantized ? quantized.codes : impacts,
-        u8Values: quantized ? u8ValueTable(quantized.scale) : null,
-        termFrequencies: weighting.kind === "bm25" ? Uint32Array.from(values) : null,
-      },
-      blockSize,
-      superblockSize,
-    );
+    const order = reorderDocuments(reorder, docStart, terms, impacts, this.maxTerm, blockSize);
+    const forwardInput = {
+      docStart, terms, order, maxTerm: this.maxTerm,
+      impacts: quantized ? quantized.codes : impacts,
+      u8Values: quantized ? u8ValueTable(quantized.scale) : null,
+      termFrequencies: weighting.kind === "bm25" ? Uint32Array.from(values) : null,
+    };
+    const layout = buildBlockLayout(forwardInput, blockSize, superblockSize);
+    let approximate: Segment["approximate"] = null;
+    if (this.options.approximate) {
+      const forward = buildForwardIndex(forwardInput, layout.termIds);
+      approximate = { ...forward, ...buildClusteredLists(forward, this.options.approximate) };
+    }
     const blockCount = Math.ceil(N / blockSize);
     return {
       docCount: N,
@@ -167,6 +173,7 @@ export class SegmentBuilder {
       payloadOffsets: this.hasPayload ? this.payloadOffsets.toArray() : null,
       payloadBytes: this.hasPayload ? this.payloadBytes.toArray() : null,
       bm25: layout.termFrequencies ? { termFrequencies: layout.termFrequencies, docLengths: this.docLength.toArray(), avgDocLength } : null,
+      approximate,
     };
   }
 }

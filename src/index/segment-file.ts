@@ -1,15 +1,18 @@
 /**
- * Segment files (`*.seg`): a Segment (segment.ts) in the binary container of binary-file.ts, kind "SEGM",
- * format version 1. One section per array (named as in segmentArrays) plus a JSON "meta" section with the
- * scalars. Loading verifies every checksum and the structural invariants that cost O(1) per array (lengths
- * and end offsets), so that a corrupt or foreign file is an error, never a wrong result.
+ * Segment files (`*.seg`): a Segment (segment.ts) in the binary container of binary-file.ts, kind "SEGM".
+ * One section per array (named as in segmentArrays) plus a JSON "meta" section with the scalars. Loading
+ * verifies every checksum and the structural invariants that cost O(1) per array (lengths and end
+ * offsets), so that a corrupt or foreign file is an error, never a wrong result.
+ * Versions: 1 (exact search only); 2 adds the approximate-search sections when meta.approximate is true
+ * (segment-approximate-file.ts). Version 1 files still load, without them.
  */
 import { SpladeError } from "../util/errors.js";
 import { encodeBinaryFile, readBinaryFile, sectionArray, sectionJson, type SectionInput, type SectionType } from "./binary-file.js";
 import { segmentArrays, type ImpactKind, type Segment } from "./segment.js";
+import { approximateSectionType, isApproximateSection, readApproximateSections } from "./segment-approximate-file.js";
 
 export const SEGMENT_KIND = "SEGM";
-export const SEGMENT_VERSION = 1;
+export const SEGMENT_VERSION = 2;
 
 interface SegmentMeta {
   docCount: number;
@@ -20,6 +23,8 @@ interface SegmentMeta {
   impactScale: number;
   bm25: { avgDocLength: number } | null;
   hasPayload: boolean;
+  /** Version 2: the approximate-search sections are present. */
+  approximate?: boolean;
 }
 
 const TYPES: Record<string, SectionType> = {
@@ -40,17 +45,23 @@ export function encodeSegment(segment: Segment): { chunks: Uint8Array[]; headerC
     impactScale: segment.impactScale,
     bm25: segment.bm25 ? { avgDocLength: segment.bm25.avgDocLength } : null,
     hasPayload: segment.payloadOffsets !== null,
+    approximate: segment.approximate !== null,
   };
   const sections: SectionInput[] = [{ name: "meta", type: "json", data: Buffer.from(JSON.stringify(meta), "utf8") }];
   for (const [name, data] of Object.entries(segmentArrays(segment))) {
     if (data === null) continue;
-    sections.push({ name, type: name === "postingImpacts" ? segment.impactKind : TYPES[name], data });
+    sections.push({ name, type: name === "postingImpacts" ? segment.impactKind : TYPES[name] ?? approximateSectionType(name, data), data });
   }
   return encodeBinaryFile(SEGMENT_KIND, SEGMENT_VERSION, sections);
 }
 
-export function readSegmentFile(path: string, options: { shared?: boolean; verify?: boolean } = {}): { segment: Segment; headerCrc32: number; sizeBytes: number } {
-  const file = readBinaryFile(path, { kind: SEGMENT_KIND, maxVersion: SEGMENT_VERSION, ...options });
+/**
+ * Reads a segment file. `approximate: false` leaves the approximate-search sections on disk (an index opened
+ * for exact search only takes less memory).
+ */
+export function readSegmentFile(path: string, options: { shared?: boolean; verify?: boolean; approximate?: boolean } = {}): { segment: Segment; headerCrc32: number; sizeBytes: number } {
+  const withApproximate = options.approximate !== false;
+  const file = readBinaryFile(path, { kind: SEGMENT_KIND, maxVersion: SEGMENT_VERSION, shared: options.shared, verify: options.verify, skip: withApproximate ? undefined : isApproximateSection });
   const meta = sectionJson(file, path, "meta") as SegmentMeta;
   const invalid = (problem: string): never => {
     throw new SpladeError("INVALID_FILE", `${path}: inconsistent segment (${problem})`, { path });
@@ -103,6 +114,7 @@ export function readSegmentFile(path: string, options: { shared?: boolean; verif
     if (termFrequencies.length !== P || docLengths.length !== N || !(meta.bm25.avgDocLength > 0)) invalid("BM25 arrays");
     bm25 = { termFrequencies, docLengths, avgDocLength: meta.bm25.avgDocLength };
   }
+  const approximate = withApproximate && file.version >= 2 && meta.approximate === true ? readApproximateSections(file, path, { docCount: N, postingCount: P, termCount: T }) : null;
   const segment: Segment = {
     docCount: N,
     postingCount: P,
@@ -116,7 +128,7 @@ export function readSegmentFile(path: string, options: { shared?: boolean; verif
     impactScale: meta.impactScale,
     docRank, termIds, termBlockMaxScale, termSuperStart, superBlock, superPairStart, pairBlockOffset, pairBlockMax,
     pairPostingStart, postingDocOffset, postingImpacts, termDenseRow, denseBlockMax, idOffsets, idBytes,
-    payloadOffsets, payloadBytes, bm25,
+    payloadOffsets, payloadBytes, bm25, approximate,
   };
   return { segment, headerCrc32: file.headerCrc32, sizeBytes: file.sizeBytes };
 }

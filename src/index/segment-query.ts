@@ -53,12 +53,31 @@ export class SearchScratch {
   private readonly f64: Float64Array[] = [];
   private readonly i32: Int32Array[] = [];
   private readonly u32: Uint32Array[] = [];
+  private readonly f64Clean: Float64Array[] = [];
+  private readonly i32Clean: Int32Array[] = [];
 
   /** Zeroed float64 buffer number `slot` of at least n elements. */
   float64(slot: number, n: number): Float64Array {
     const have = this.f64[slot];
     if (have === undefined || have.length < n) return (this.f64[slot] = new Float64Array(n));
     have.fill(0, 0, n);
+    return have;
+  }
+
+  /**
+   * Float64 buffer number `slot` of at least n elements that its user keeps all-zero between uses (it resets
+   * what it wrote), so that handing it out costs nothing. Zeroed when allocated.
+   */
+  float64Zeroed(slot: number, n: number): Float64Array {
+    const have = this.f64Clean[slot];
+    if (have === undefined || have.length < n) return (this.f64Clean[slot] = new Float64Array(n));
+    return have;
+  }
+
+  /** Int32 buffer number `slot` of at least n elements, all-zero between uses (as float64Zeroed). */
+  int32Zeroed(slot: number, n: number): Int32Array {
+    const have = this.i32Clean[slot];
+    if (have === undefined || have.length < n) return (this.i32Clean[slot] = new Int32Array(n));
     return have;
   }
 

@@ -21,9 +21,15 @@
  *    of NB bytes per frequent term instead of a scattered pass over its pairs (as in the BMP paper).
  * Ids and optional JSON payloads are UTF-8 blobs with offsets [N+1] in insertion order. BM25 segments also
  * keep term frequencies [P] (aligned with postings) and document lengths [N] (insertion order) so that
- * merges can recompute impacts (bm25.ts).
+ * merges can recompute impacts (bm25.ts). Segments built for approximate search also carry a forward index
+ * and pruned, clustered posting lists with summaries (`approximate`; forward-index.ts, clustered-lists.ts).
  */
 import type { Bm25Parameters } from "./bm25.js";
+import type { ForwardIndex } from "./forward-index.js";
+import type { ClusteredLists } from "./clustered-lists.js";
+
+/** Approximate-search structures (forward-index.ts, clustered-lists.ts). */
+export type ApproximateIndex = ForwardIndex & ClusteredLists;
 
 export type ImpactKind = "f32" | "u8";
 
@@ -66,6 +72,7 @@ export interface Segment {
   readonly payloadOffsets: Float64Array | null; // [N+1]
   readonly payloadBytes: Uint8Array | null;
   readonly bm25: SegmentBm25Data | null;
+  readonly approximate: ApproximateIndex | null;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -106,8 +113,13 @@ export function findTerm(segment: Segment, term: number): number {
   return -1;
 }
 
-/** The typed arrays of a segment, by name (for sizes, serialization and sharing). */
+/** The typed arrays of a segment, by name (for sizes, serialization and sharing); approximate ones last. */
 export function segmentArrays(segment: Segment): Record<string, ArrayBufferView | null> {
+  return { ...exactArrays(segment), ...(segment.approximate ?? {}) };
+}
+
+/** The arrays of everything but the approximate-search structures. */
+function exactArrays(segment: Segment): Record<string, ArrayBufferView | null> {
   return {
     docRank: segment.docRank,
     termIds: segment.termIds,
@@ -131,11 +143,17 @@ export function segmentArrays(segment: Segment): Record<string, ArrayBufferView 
   };
 }
 
-/** Bytes of the arrays search reads (everything but ids, payloads and BM25's merge-only tf/dl arrays). */
+/** Bytes of the arrays exact search reads (everything but ids, payloads, BM25's merge-only tf/dl arrays
+ * and the approximate-search structures). */
 export function segmentSearchBytes(segment: Segment): number {
-  const { idOffsets, idBytes, payloadOffsets, payloadBytes, termFrequencies, docLengths, ...searched } = segmentArrays(segment);
+  const { idOffsets, idBytes, payloadOffsets, payloadBytes, termFrequencies, docLengths, ...searched } = exactArrays(segment);
   void [idOffsets, idBytes, payloadOffsets, payloadBytes, termFrequencies, docLengths];
   return Object.values(searched).reduce((sum, a) => sum + (a ? a.byteLength : 0), 0);
+}
+
+/** Bytes of the approximate-search structures (0 without them). */
+export function segmentApproximateBytes(segment: Segment): number {
+  return Object.values(segment.approximate ?? {}).reduce((sum: number, a: ArrayBufferView) => sum + a.byteLength, 0);
 }
 
 /** Bytes held by the segment's arrays. */

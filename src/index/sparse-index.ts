@@ -22,6 +22,7 @@ import type { LiveSegment } from "./segment-query.js";
 import { searchSegments, type SearchAlgorithm } from "./search.js";
 import type { SearchScratch } from "./segment-query.js";
 import type { ScoredOrdinal } from "./top-k.js";
+import type { ApproximateSearchOptions } from "./approximate-search.js";
 
 export interface SearchHit {
   readonly id: string;
@@ -36,6 +37,11 @@ export interface SearchOptions {
   readonly k?: number;
   /** "bmp" (default) or "exhaustive"; both exact. */
   readonly algorithm?: SearchAlgorithm;
+  /**
+   * Approximate search: `true` for the defaults (≥ 95 % recall@10 on the benchmark), or knobs
+   * `{ queryTerms, heapFactor, rescore }` (approximate-search.ts). Scores stay exact dot products.
+   */
+  readonly approximate?: boolean | Partial<ApproximateSearchOptions>;
   /** Return stored payloads with hits (default true). */
   readonly withPayload?: boolean;
   /** Reused search buffers (one per thread). */
@@ -47,6 +53,8 @@ export interface OpenOptions {
   readonly shared?: boolean;
   /** Verify every section checksum (default true). */
   readonly verify?: boolean;
+  /** Load the approximate-search structures (default true); false saves their memory (exact search only). */
+  readonly approximate?: boolean;
 }
 
 export interface IndexStats {
@@ -167,6 +175,7 @@ export class SparseIndex {
       k: options.k ?? INDEX_DEFAULTS.k,
       algorithm: options.algorithm,
       scratch: options.scratch,
+      approximate: options.approximate,
     });
   }
 
