@@ -10,7 +10,8 @@
  *  3. Phase B: visiting blocks in bound order costs a cache miss per (block, term) — fine for the best
  *     few blocks, slower per posting than streaming when many remain. So after `seedBlocks` blocks (which
  *     set a threshold close to the final one) the blocks still in the running are scored together term at
- *     a time, streaming through each term's postings and skipping the others.
+ *     a time, streaming through each term's postings and skipping the others (block-max-phase-b.ts, with
+ *     MaxScore's essential terms for long flat queries).
  * Exactness: bounds are upper bounds in floating point too (block-bounds.ts, quantization.ts); a block is
  * skipped only when its bound is strictly below the k-th score, so a document tying it is still scored and
  * the ordinal tie-break decides; every scored block sums all its query terms in float64 in ascending term
@@ -20,12 +21,11 @@
 import type { TopK } from "./top-k.js";
 import { u8ValueTable } from "./segment.js";
 import { offerDocument, type LiveSegment, type SearchScratch, type SegmentQuery } from "./segment-query.js";
-import { blockBounds, unitLimit, type BlockBounds } from "./block-bounds.js";
+import { blockBounds, unitLimit } from "./block-bounds.js";
+import { phaseB } from "./block-max-phase-b.js";
 
 /** Buckets of the counting sort over block bounds. */
 const BUCKETS = 4096;
-/** Phase B streams all postings (no skipping) when more than this fraction of blocks are candidates. */
-const STREAM_ALL_FRACTION = 0.35;
 
 /** Phase A scores max(32, NB/256) blocks before phase B may start (measured: bench/search.ts). */
 export function defaultSeedBlocks(blockCount: number): number {
@@ -90,62 +90,6 @@ export function blockMaxSearchSegment(live: LiveSegment, query: SegmentQuery, he
     }
   }
   if (bucket >= 0) phaseB(live, query, bounds, scored, u8Values, heap, scratch);
-}
-
-/** Scores every unscored block whose bound reaches the current threshold, term at a time. */
-function phaseB(live: LiveSegment, query: SegmentQuery, bounds: BlockBounds, scored: Int32Array, u8Values: Float32Array | null, heap: TopK, scratch: SearchScratch): void {
-  const seg = live.segment;
-  const NB = seg.blockCount;
-  const B = seg.blockSize;
-  const superShift = seg.superblockShift;
-  const { ub } = bounds;
-  const limit = unitLimit(bounds, heap.threshold);
-  const slot = scratch.int32(4, NB, -1); // [NB] candidate block → accumulator slot
-  const inSuper = scratch.int32(5, seg.superblockCount, 0); // [NS]
-  const candidates = scratch.uint32(1, NB);
-  let C = 0;
-  for (let b = 0; b < NB; b++) {
-    if (scored[b] === 0 && ub[b] > 0 && ub[b] >= limit) {
-      slot[b] = C;
-      candidates[C++] = b;
-      inSuper[b >>> superShift] = 1;
-    }
-  }
-  // With most blocks still in the running, skipping costs more than it saves: stream every posting.
-  const everything = C > NB * STREAM_ALL_FRACTION;
-  if (everything) for (let b = 0; b < NB; b++) slot[b] = b;
-  const acc = scratch.float64(3, (everything ? NB : C) * B); // [C, B]
-  const { termSuperStart, superBlock, superPairStart, pairBlockOffset, pairPostingStart, postingDocOffset } = seg;
-  const f32 = u8Values === null ? (seg.postingImpacts as Float32Array) : null;
-  const codes = seg.postingImpacts as Uint8Array;
-  for (let q = 0; q < query.count; q++) {
-    const ti = query.termIndex[q];
-    const w = query.weight[q];
-    for (let sp = termSuperStart[ti]; sp < termSuperStart[ti + 1]; sp++) {
-      const s = superBlock[sp];
-      if (!everything && inSuper[s] === 0) continue;
-      const firstBlock = s << superShift;
-      for (let j = superPairStart[sp]; j < superPairStart[sp + 1]; j++) {
-        const c = slot[firstBlock + pairBlockOffset[j]];
-        if (c < 0) continue;
-        const base = c * B;
-        const end = pairPostingStart[j + 1];
-        if (f32 !== null) for (let p = pairPostingStart[j]; p < end; p++) acc[base + postingDocOffset[p]] += w * f32[p];
-        else for (let p = pairPostingStart[j]; p < end; p++) acc[base + postingDocOffset[p]] += w * u8Values![codes[p]];
-      }
-    }
-  }
-  let threshold = heap.threshold;
-  for (let c = 0; c < C; c++) {
-    const first = candidates[c] << seg.blockShift;
-    for (let d = 0, at = slot[candidates[c]] * B; d < B; d++, at++) {
-      const score = acc[at];
-      if (score > 0 && score >= threshold) {
-        offerDocument(live, heap, first + d, score);
-        threshold = heap.threshold;
-      }
-    }
-  }
 }
 
 /** Adds each query term's postings in block b (pair indices at pairs[row + q], −1 if absent) and offers the
