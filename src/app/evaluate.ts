@@ -2,7 +2,7 @@
  * Use case `splade eval`: evaluate one model on one or more retrieval datasets, as sentence-transformers'
  * SparseInformationRetrievalEvaluator (one dataset) and SparseNanoBEIREvaluator (several, plus their mean)
  * do. Per dataset: load it, encode the evaluated queries and the whole corpus, retrieve with the exact search
- * (equal to brute force), compute metrics and sparsity (src/eval/), then drop the vectors before the next
+ * (equal to brute force; or the index's approximate search, on request), compute metrics and sparsity (src/eval/), then drop the vectors before the next
  * dataset. Datasets are loaded lazily so NanoBEIR downloads and memory go one dataset at a time.
  *
  * Naming as upstream: with maxActiveDims set, NanoBEIR names get the suffix `_{maxActiveDims}`
@@ -17,6 +17,7 @@ import type { Conventions } from "../eval/ir-metrics.js";
 import { NANOBEIR_MEAN_NAME, nanoBeirMean } from "../eval/nanobeir-mean.js";
 import { SpladeError } from "../util/errors.js";
 import type { EncodeTextsOptions } from "./document-encoder.js";
+import type { ApproximateSearchOptions } from "../index/approximate-search.js";
 
 /**
  * What evaluation needs from a model: a DocumentEncoder's two sides (document-encoder.ts) and the exact search
@@ -31,6 +32,8 @@ export interface EvaluationModel {
   encodeDocuments(texts: readonly string[], options: EncodeTextsOptions): Promise<SparseVector[]>;
   /** Exact top-k over `corpus` (hits scoring > 0, score descending, ties by corpus order). */
   exactSearch(corpus: readonly SparseVector[]): TopKSearch;
+  /** The index's approximate search over `corpus` (true: default knobs); needed for `approximate`. */
+  approximateSearch?(corpus: readonly SparseVector[], knobs: true | Partial<ApproximateSearchOptions>): TopKSearch;
   /** Frees what the model holds (an onnxruntime session); the caller calls it when done. */
   release?(): Promise<void>;
 }
@@ -58,6 +61,8 @@ export interface EvaluateOptions {
   readonly maxActiveDims?: number;
   /** Add the NanoBEIR mean column (and the `_{maxActiveDims}` name suffix). */
   readonly nanoBeir?: boolean;
+  /** Retrieve with the approximate search (true: default knobs) instead of the exact one. */
+  readonly approximate?: true | Partial<ApproximateSearchOptions>;
   readonly onProgress?: (progress: EvaluationProgress) => void;
 }
 
@@ -75,6 +80,9 @@ export async function evaluateModel(options: EvaluateOptions): Promise<DatasetRe
     throw new SpladeError("INVALID_ARGUMENT", `max active dims must be a positive integer, got ${maxActiveDims}`);
   }
   if (options.datasets.length === 0) throw new SpladeError("INVALID_ARGUMENT", "no dataset to evaluate");
+  const approximate = options.approximate;
+  if (approximate !== undefined && model.approximateSearch === undefined) throw new SpladeError("UNSUPPORTED", "this evaluation model has no approximate search");
+  const search = (corpus: readonly SparseVector[]) => (approximate !== undefined ? model.approximateSearch!(corpus, approximate) : model.exactSearch(corpus));
   const cutoffs = options.cutoffs ?? defaultCutoffs(conventions);
   const suffix = options.nanoBeir && maxActiveDims !== undefined ? `_${maxActiveDims}` : "";
   const datasetCount = options.datasets.length;
@@ -103,7 +111,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<DatasetRe
         corpusVectors,
         qrels: dataset.qrels,
       },
-      model.exactSearch(corpusVectors),
+      search(corpusVectors),
       { conventions, cutoffs, vocabSize: model.vocabSize },
     );
     report("search", queries.ids.length, queries.ids.length);

@@ -10,7 +10,7 @@ import type { Bm25Parameters } from "../index/bm25.js";
 import type { DocumentEncoder } from "./document-encoder.js";
 import { createEncoder } from "./encoders.js";
 import type { EvaluationModel } from "./evaluate.js";
-import { exactSearch } from "./exact-search.js";
+import { corpusSearch, exactSearch } from "./exact-search.js";
 
 export interface OpenEvaluationModelOptions {
   readonly hub?: HubOptions;
@@ -25,6 +25,7 @@ export function evaluationModel(encoder: DocumentEncoder): EvaluationModel {
     encodeQueries: (texts, options) => encoder.encodeQueries(texts, options),
     encodeDocuments: (texts, options) => encoder.encodeDocuments(texts, options),
     exactSearch: (corpus) => exactSearch(corpus, encoder.indexSettings.weighting),
+    approximateSearch: (corpus, knobs) => corpusSearch(corpus, encoder.indexSettings.weighting, knobs),
     release: () => encoder.release(),
   };
 }

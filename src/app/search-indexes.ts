@@ -1,6 +1,6 @@
 /**
  * Use-case behind `splade search`: encode queries with each index's model (the one its manifest records, or
- * an override), search every index exactly, and fuse the lists with reciprocal-rank fusion when there are
+ * an override), search every index (exactly, or approximately on request), and fuse the lists with reciprocal-rank fusion when there are
  * several (index/fusion.ts). Each index is queried with its own encoder because BM25 and SPLADE live in
  * different term spaces.
  */
@@ -9,6 +9,7 @@ import { SparseIndex } from "../index/sparse-index.js";
 import { reciprocalRankFusion } from "../index/fusion.js";
 import { RRF_DEFAULTS, INDEX_DEFAULTS } from "../index/defaults.js";
 import type { SearchAlgorithm } from "../index/search.js";
+import type { ApproximateSearchOptions } from "../index/approximate-search.js";
 import { parseModelRecord, type DocumentEncoder } from "./document-encoder.js";
 import { createEncoder, encoderFromRecord, type EncoderOptions } from "./encoders.js";
 
@@ -38,6 +39,8 @@ export interface SearchIndexesOptions {
   /** Use this model spec for every index instead of the recorded one. */
   readonly model?: string;
   readonly algorithm?: SearchAlgorithm;
+  /** Approximate search (index/approximate-search.ts): true for the defaults, or knobs. */
+  readonly approximate?: boolean | Partial<ApproximateSearchOptions>;
   readonly encoder?: EncoderOptions;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -57,7 +60,7 @@ export async function searchIndexes(dirs: readonly string[], queries: readonly Q
       const vectors = await encoder.encodeQueries(queries.map((q) => q.text));
       perIndex.push(vectors.map((vector, i) => {
         options.onProgress?.(i + 1, queries.length);
-        return index.search(vector, { k: depth, algorithm: options.algorithm });
+        return index.search(vector, { k: depth, algorithm: options.algorithm, approximate: options.approximate });
       }));
     } finally {
       await encoder.release();

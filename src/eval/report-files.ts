@@ -12,6 +12,8 @@ export interface EvaluationSettings {
   readonly model: string;
   readonly conventions: Conventions;
   readonly maxActiveDims: number | null;
+  /** Retrieval was approximate (true: default knobs, or the knobs set); absent or false: exact. */
+  readonly approximate?: boolean | Record<string, number>;
   /** E.g. {"beir": "../shared/data/scifact", "split": "test", "title": true} or {"nanobeir": [...]}. */
   readonly data: Record<string, unknown>;
 }

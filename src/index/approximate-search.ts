@@ -19,7 +19,6 @@ import { TopK, type ScoredOrdinal } from "./top-k.js";
 import { isDeleted, type LiveSegment, type SearchScratch, type SegmentQuery } from "./segment-query.js";
 import { exactRescore } from "./exact-rescore.js";
 
-export const DEBUG = { docs: 0, clusters: 0, visited: 0, tSum: 0, tVisit: 0, tRescore: 0, tAll: 0 };
 export interface ApproximateSearchOptions {
   /** Heaviest query terms whose lists are visited (Seismic `query_cut`). */
   readonly queryTerms: number;
@@ -34,12 +33,8 @@ export interface ApproximateSearchOptions {
 export function approximateSearchSegments(segments: readonly LiveSegment[], queries: readonly SegmentQuery[], k: number, options: ApproximateSearchOptions, scratch: SearchScratch): ScoredOrdinal[] {
   const heap = new TopK(k);
   const pool = new TopK(Math.max(k, Math.ceil(k * options.rescore)));
-  const A = performance.now();
   segments.forEach((live, s) => searchSegment(live, queries[s], heap, pool, options, scratch));
-  const B = performance.now();
-  const r = exactRescore(segments, queries, pool.sorted(), k, scratch);
-  DEBUG.tRescore += performance.now() - B; DEBUG.tAll += performance.now() - A;
-  return r;
+  return exactRescore(segments, queries, pool.sorted(), k, scratch);
 }
 
 function searchSegment(live: LiveSegment, query: SegmentQuery, heap: TopK, pool: TopK, options: ApproximateSearchOptions, scratch: SearchScratch): void {
@@ -73,7 +68,6 @@ function searchSegment(live: LiveSegment, query: SegmentQuery, heap: TopK, pool:
     const c0 = termClusterStart[ti];
     const C = termClusterStart[ti + 1] - c0;
     if (C === 0) continue;
-    const T0 = performance.now();
     // Summary scores of the list's clusters: each query term's entries in the list's inverted summaries
     // (query terms and components both ascending, so each search starts where the previous one ended).
     const dots = scratch.float64(10, C); // [C]
@@ -93,15 +87,12 @@ function searchSegment(live: LiveSegment, query: SegmentQuery, heap: TopK, pool:
       g++;
     }
     for (let j = 0; j < C; j++) dots[j] *= clusterScale[c0 + j];
-    const T1 = performance.now(); DEBUG.tSum += T1 - T0;
     const order = scratch.uint32(3, C);
     for (let j = 0; j < C; j++) order[j] = j;
     const visitOrder = rank === 0 ? order.subarray(0, C).sort((a, b) => dots[b] - dots[a] || a - b) : order;
     for (let v = 0; v < C; v++) {
       const j = visitOrder[v];
-      DEBUG.clusters++;
       if (heap.full && dots[j] < options.heapFactor * heap.threshold) continue;
-      DEBUG.visited++;
       const size = clusterDocStart[c0 + j + 1] - clusterDocStart[c0 + j];
       if (size > batch.length) (batch = scratch.uint32(4, size)), (starts = scratch.uint32(5, size));
       // The cluster's documents not seen yet (and not deleted), then scored two at a time: the two
@@ -120,7 +111,6 @@ function searchSegment(live: LiveSegment, query: SegmentQuery, heap: TopK, pool:
         if (deleted !== null && isDeleted(deleted, seg.docRank[d])) continue;
         batch[n++] = d;
       }
-      DEBUG.docs += n;
       // Touch each document's first forward postings in loops of independent loads, so that the cache
       // misses of the whole cluster overlap; scoring then runs on cached lines (and the prefetcher's).
       for (let i = 0; i < n; i++) starts[i] = forwardStart[batch[i]];
@@ -152,7 +142,6 @@ function searchSegment(live: LiveSegment, query: SegmentQuery, heap: TopK, pool:
         if (score > 0) (heap.offer(score, base + d), pool.offer(score, base + d));
       }
     }
-    DEBUG.tVisit += performance.now() - T1;
   }
   for (let q = 0; q < Q; q++) scaled[query.termIndex[q]] = 0;
   sink ^= touched;

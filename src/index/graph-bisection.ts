@@ -63,7 +63,6 @@ export function graphBisection(graph: BisectionGraph, initial: Uint32Array, opti
   };
   let parts: Array<[number, number]> = [[0, N]];
   while (parts.length > 0) {
-    const DBG0 = performance.now(); const DBGe = state.epoch;
     state.graph = local;
     for (let i = 0; i < N; i++) state.perm[i] = i;
     const next: Array<[number, number]> = [];
@@ -78,7 +77,6 @@ export function graphBisection(graph: BisectionGraph, initial: Uint32Array, opti
     const used = local;
     local = relayout(local, state.perm, spare);
     spare = used;
-    if (process.env.BPDEBUG) console.error(`level parts ${parts.length} size ${parts[0][1]-parts[0][0]} rounds ${(state.epoch-DBGe)/parts.length} ${(performance.now()-DBG0).toFixed(0)} ms`);
     parts = next;
   }
   return order;

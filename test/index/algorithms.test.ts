@@ -31,7 +31,7 @@ const scenarioArb = fc
       queries: fc.array(vectorArb(vocab, 6, exactWeights), { minLength: 1, maxLength: 4 }),
       blockSize: fc.constantFrom(1, 2, 4, 8, 64),
       superblockSize: fc.constantFrom(1, 2, 4, 16),
-      reorder: fc.constantFrom<Reordering>("none", "top-terms"),
+      reorder: fc.constantFrom<Reordering>("none", "top-terms", "bp"),
       impact: fc.constantFrom<ImpactKind>("f32", "u8"),
       k: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 12 })),
       segmentSizes: fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 4 }),

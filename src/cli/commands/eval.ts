@@ -1,9 +1,10 @@
 /**
  * `splade eval --model <dir|hub-id|bm25> (--beir <dir> [--split test] [--title] | --nanobeir <names|all>)
- *   [--batch-size N] [--max-active-dims N] [--conventions st|trec] [--output <file.json>]`
+ *   [--batch-size N] [--max-active-dims N] [--conventions st|trec] [--approximate [knobs]] [--output <file.json>]`
  * Evaluates a model as sentence-transformers' Sparse(NanoBEIR|InformationRetrieval)Evaluator does and prints
  * the card-shaped table (metric rows, dataset columns; NanoBEIR adds NanoBEIR_mean). --output writes the
- * JSON report and a CSV beside it. Progress goes to stderr on a terminal.
+ * JSON report and a CSV beside it. --approximate retrieves with the index's approximate search instead of
+ * the exact one (approximate-option.ts), to measure what it costs in quality. Progress goes to stderr on a terminal.
  */
 import { Command, InvalidArgumentError } from "commander";
 import { evaluateModel, type EvaluationPhase } from "../../app/evaluate.js";
@@ -18,6 +19,7 @@ import { writeEvaluationReport } from "../../eval/report-files.js";
 import { SpladeError } from "../../util/errors.js";
 import { createProgress } from "../progress.js";
 import { conventionsOption } from "./eval-run.js";
+import { approximateOption, type ApproximateFlag } from "./approximate-option.js";
 
 interface EvalFlags {
   model: string;
@@ -29,6 +31,7 @@ interface EvalFlags {
   maxActiveDims?: number;
   conventions: Conventions;
   output?: string;
+  approximate?: ApproximateFlag;
 }
 
 function positiveInteger(value: string): number {
@@ -56,6 +59,7 @@ export function registerEval(program: Command): void {
     .option("--batch-size <n>", "encoding batch size", positiveInteger, DEFAULT_BATCH_SIZE)
     .option("--max-active-dims <n>", "keep only the n largest weights of every vector", positiveInteger)
     .addOption(conventionsOption())
+    .addOption(approximateOption())
     .option("--output <file.json>", "write the JSON report there (and a CSV beside it)")
     .action(async (flags: EvalFlags) => {
       if ((flags.beir === undefined) === (flags.nanobeir === undefined)) {
@@ -77,6 +81,7 @@ export function registerEval(program: Command): void {
         batchSize: flags.batchSize,
         ...(flags.maxActiveDims !== undefined ? { maxActiveDims: flags.maxActiveDims } : {}),
         nanoBeir: flags.nanobeir !== undefined,
+        ...(flags.approximate !== undefined ? { approximate: flags.approximate } : {}),
         onProgress: (p) => {
           const next = `${p.datasetIndex + 1}/${p.datasetCount} ${PHASE_LABEL[p.phase]}`;
           if (next !== label) {
@@ -97,7 +102,7 @@ export function registerEval(program: Command): void {
             ? { beir, split: flags.split, title: flags.title ?? false }
             : { nanobeir: parseNanoBeirNames(flags.nanobeir!) };
         const written = writeEvaluationReport(flags.output, {
-          settings: { model: flags.model, conventions: flags.conventions, maxActiveDims: flags.maxActiveDims ?? null, data },
+          settings: { model: flags.model, conventions: flags.conventions, maxActiveDims: flags.maxActiveDims ?? null, approximate: flags.approximate ?? false, data },
           columns,
           scoreFunction: model.scoreFunction,
         });

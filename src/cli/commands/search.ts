@@ -1,8 +1,8 @@
 /**
  * `splade search --index <dir> [--index <dir2> --fusion rrf] (--query "text" | --queries <file>) [-k 10]
- *   [--json | --trec] [--model <spec>]`
+ *   [--json | --trec] [--model <spec>] [--algorithm bmp|exhaustive | --approximate [knobs]]`
  * `splade search --engine opensearch|postgres --url <url> --target <name> (--query | --queries) …`
- * Exact top-k search with the model each index records (or --model); with --engine, the engine target is
+ * Exact top-k search (or approximate: --approximate, approximate-option.ts) with the model each index records (or --model); with --engine, the engine target is
  * searched with its native query and the model it recorded at creation (engines/engine-search.ts). Output: a readable list per query
  * (rank, id, score, title); --json one line per query {"query_id", "hits": [{"id", "score"}]}; --trec a TREC
  * run file (qid Q0 docid rank score run). Queries file: JSONL {"_id", "text"}.
@@ -15,6 +15,7 @@ import { SpladeError } from "../../util/errors.js";
 import { positiveInteger } from "./encode.js";
 import { openEngineTarget, searchEngineTarget, type EngineName } from "../../engines/index.js";
 import { nonNegativeInteger } from "./push.js";
+import { approximateOption, type ApproximateFlag } from "./approximate-option.js";
 
 interface SearchFlags {
   index?: string[];
@@ -34,6 +35,7 @@ interface SearchFlags {
   runName: string;
   model?: string;
   algorithm?: "bmp" | "exhaustive";
+  approximate?: ApproximateFlag;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -48,7 +50,7 @@ function label(hit: ResultHit): string {
 export function registerSearch(program: Command): void {
   program
     .command("search")
-    .description("Search one or more indexes (exact top-k; several indexes are fused with RRF)")
+    .description("Search one or more indexes (exact top-k, or approximate; several indexes are fused with RRF)")
     .option("--index <dir>", "index directory (repeat for hybrid search)", collect)
     .addOption(new Option("--engine <engine>", "search an engine target instead of a local index").choices(["opensearch", "postgres"]))
     .option("--url <url>", "--engine: http://host:9200 (OpenSearch) or postgres://user:pass@host:5432/db")
@@ -65,7 +67,8 @@ export function registerSearch(program: Command): void {
     .option("--trec", "TREC run lines: qid Q0 docid rank score run")
     .option("--run-name <name>", "run name for --trec", "splade")
     .option("--model <model>", "encode queries with this model instead of the one the index records")
-    .addOption(new Option("--algorithm <name>", "exact search algorithm").choices(["bmp", "exhaustive"]))
+    .addOption(new Option("--algorithm <name>", "exact search algorithm").choices(["bmp", "exhaustive"]).conflicts("approximate"))
+    .addOption(approximateOption())
     .action(async (flags: SearchFlags) => {
       if ((flags.query === undefined) === (flags.queries === undefined)) throw new SpladeError("INVALID_ARGUMENT", "give exactly one of --query or --queries");
       if (flags.json && flags.trec) throw new InvalidArgumentError("--json and --trec are exclusive");
@@ -82,7 +85,7 @@ export function registerSearch(program: Command): void {
           await target.close();
         }
       } else {
-        results = await searchIndexes(flags.index!, queries, { k: flags.k, fusion: flags.fusion, rrfK: flags.rrfK, model: flags.model, algorithm: flags.algorithm, encoder });
+        results = await searchIndexes(flags.index!, queries, { k: flags.k, fusion: flags.fusion, rrfK: flags.rrfK, model: flags.model, algorithm: flags.algorithm, approximate: flags.approximate, encoder });
       }
       const out: string[] = [];
       results.forEach((result, i) => {
