@@ -96,3 +96,20 @@ test("usage errors exit with 2", async () => {
   assert.equal(pruning.code, 2);
   assert.match(pruning.stderr, /not to bm25/);
 });
+
+test("--approximate: the same table from the approximate search, recorded in the report; bad knobs are usage errors", async () => {
+  const output = join(dir, "approximate.json");
+  const result = await splade(["eval", "--model", "bm25", "--beir", beir, "--title", "--approximate", "queryTerms=4,heapFactor=0.9", "--output", output]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /\| dot_ndcg@10 +\| +1 \|/);
+  assert.deepEqual(JSON.parse(readFileSync(output, "utf8")).approximate, { queryTerms: 4, heapFactor: 0.9 });
+  const defaults = await splade(["eval", "--model", "bm25", "--beir", beir, "--approximate"]);
+  assert.equal(defaults.code, 0, defaults.stderr);
+  assert.match(defaults.stdout, /\| dot_ndcg@10 +\| +1 \|/);
+  const unknown = await splade(["eval", "--model", "bm25", "--beir", beir, "--approximate", "speed=11"]);
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stderr, /queryTerms, heapFactor, rescore, docTerms/);
+  const invalid = await splade(["eval", "--model", "bm25", "--beir", beir, "--approximate", "heapFactor=-1"]);
+  assert.notEqual(invalid.code, 0);
+  assert.match(invalid.stderr, /heapFactor must be a positive number/);
+});

@@ -128,3 +128,25 @@ test("search | head: a reader closing stdout early ends the command quietly with
   assert.equal(run.stderr, "", "nothing on stderr (no EPIPE stack trace)");
   assert.equal(run.code, 0);
 });
+
+test("search --approximate: the same top hits with exact scores as exact search; knobs and conflicts are checked", async (t) => {
+  const { dir, corpus } = setup(t);
+  const index = join(dir, "bm25");
+  assert.equal((await splade(["index", "build", "--model", "bm25", "--corpus", corpus, "--title", "--out", index])).code, 0);
+  const queries = join(dir, "queries.jsonl");
+  writeFileSync(queries, [{ _id: "q1", text: "vitamin D deficiency" }, { _id: "q2", text: "what causes ocean tides?" }, { _id: "q3", text: "insulin and diabetes" }].map((q) => JSON.stringify(q)).join("\n"));
+  const exact = await splade(["search", "--index", index, "--queries", queries, "-k", "3", "--json"]);
+  assert.equal(exact.code, 0, exact.stderr);
+  for (const knobs of [[], ["queryTerms=8,heapFactor=0.9,rescore=3"]]) {
+    const approximate = await splade(["search", "--index", index, "--queries", queries, "-k", "3", "--json", "--approximate", ...knobs]);
+    assert.equal(approximate.code, 0, approximate.stderr);
+    // A 45-document index keeps every posting: the approximate lists are the exact ones, scores included.
+    assert.equal(approximate.stdout, exact.stdout);
+  }
+  const conflict = await splade(["search", "--index", index, "--query", "tides", "--approximate", "--algorithm", "exhaustive"]);
+  assert.notEqual(conflict.code, 0);
+  assert.match(conflict.stderr, /cannot be used with/);
+  const bad = await splade(["search", "--index", index, "--query", "tides", "--approximate", "queryTerms=0"]);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /queryTerms must be a positive integer/);
+});
