@@ -2,7 +2,7 @@
  * `npm run bench -- search [--docs 1000000] [--generator mixture|independent] [--queries 1000]
  *   [--exhaustive-queries N] [--phase all|build|search] [--index-dir <dir>] [--rebuild]
  *   [--reorder bp|top-terms|none] [--impact f32|u8] [--block-size 64] [--superblock-size 16]
- *   [--grid quick|full|none] [--threads 2]`
+ *   [--grid quick|full|none|<json>] [--threads 2]`
  * `npm run bench -- search --plot <dir,dir,…> --svg <file>` draws the recall–latency curves of earlier runs.
  *
  * Top-10 search over a synthetic corpus of SPLADE-like documents (bench/_synthetic-splade.ts documents the
@@ -39,9 +39,10 @@ function flag(args: string[], name: string, fallback: string): string {
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 }
 
-/** Knob grids of the approximate sweep. */
+/** Knob grids of the approximate sweep: none, quick, full, or a JSON array of knob objects. */
 function grid(kind: string): Array<Partial<ApproximateSearchOptions>> {
   if (kind === "none") return [];
+  if (kind.startsWith("[")) return JSON.parse(kind) as Array<Partial<ApproximateSearchOptions>>;
   const out: Array<Partial<ApproximateSearchOptions>> = [];
   const full = kind === "full";
   for (const queryTerms of full ? [4, 6, 8, 10, 14] : [5, 8, 12]) {
