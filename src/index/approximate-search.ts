@@ -3,9 +3,10 @@
  * structures of forward-index.ts and clustered-lists.ts, then exact rescoring (exact-rescore.ts):
  *  1. Only the `queryTerms` heaviest query terms have their (pruned, clustered) lists visited, heaviest
  *     first (Seismic `query_cut`).
- *  2. In a list, the query's dot product with every cluster summary is computed; a cluster whose summary score is below `heapFactor` × the current k-th score is
- *     skipped (Seismic `heap_factor`), otherwise each of its documents not seen yet is scored against the
- *     whole query from the forward index (u8 codes). The first list is visited best summary first.
+ *  2. In a list, the query's dot product with every cluster summary is computed; a cluster whose summary
+ *     score is below `heapFactor` × the current k-th score is skipped (Seismic `heap_factor`), otherwise
+ *     each of its documents not seen yet is scored against the query from the forward index (u8 codes, the
+ *     first `docTerms` of the document, heaviest first). The first list is visited best summary first.
  *  3. The `rescore` · k best documents by that approximate score are scored exactly from the postings, and
  *     the k best of them by exact score are returned: scores are exact dot products (equal to brute force
  *     for the documents found); only the candidate set is approximate.

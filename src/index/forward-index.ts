@@ -16,7 +16,7 @@ import type { ForwardInput } from "./block-layout.js";
 
 export interface ForwardIndex {
   readonly forwardStart: Uint32Array; // [N+1] by internal document
-  readonly forwardTerms: Uint16Array | Uint32Array; // [P] positions in termIds, ascending per document
+  readonly forwardTerms: Uint16Array | Uint32Array; // [P] positions in termIds, heaviest first per document (ties by term)
   readonly forwardCodes: Uint8Array; // [P]
   readonly forwardScale: Float32Array; // [T]
 }
