@@ -14,7 +14,9 @@ import { buildMaskedLm } from "../model/mlm.js";
 import { l2Normalize } from "../model/normalize.js";
 import { spladePooling, type SpladePoolingOptions } from "../model/splade-pooling.js";
 import type { WeightSource } from "../model/weights.js";
+import { float32Kernels, int8Kernels } from "./kernels.js";
 import { int8MatMulKernel } from "./quantize.js";
+import { screenedMaxPooling, screenWeights } from "./vocab-screen.js";
 
 export interface SpladeGraphOptions {
   pooling: SpladePoolingOptions;
@@ -26,6 +28,11 @@ export interface SpladeGraphOptions {
   hiddenStates?: boolean;
   /** A Normalize module follows SpladePooling: the vector is divided by its L2 norm. */
   normalize?: boolean;
+  /**
+   * Max pooling's vocabulary product through the int8 screen and exact float32 products of the candidates
+   * (vocab-screen.ts: same outputs, less arithmetic). Default: on for fused float32 graphs with max pooling.
+   */
+  vocabScreen?: boolean;
 }
 
 export const OUTPUT_SPLADE = "splade";
@@ -38,13 +45,23 @@ export function buildSpladeGraph(cfg: TransformerConfig, weights: WeightSource, 
 /** The graph, unserialized (checkRouteWeights in graph-route.ts builds it to check every weight's shape). */
 export function spladeGraph(cfg: TransformerConfig, weights: WeightSource, options: SpladeGraphOptions): GraphBuilder {
   const g = new GraphBuilder(`splade-${cfg.kind}`);
-  const load = (key: string, shape: number[]) => weights.get(key, shape);
+  const loaded = new Map<string, Float32Array>(); // the tied decoder is asked for more than once
+  const load = (key: string, shape: number[]) => {
+    let data = loaded.get(key);
+    if (data === undefined) loaded.set(key, (data = weights.get(key, shape)));
+    return data;
+  };
   const ctx: ModelContext = { g, param: initializerParams(g, load), kernels: options.kernels ?? "fused" };
-  if (options.quantize === "int8") ctx.matmul = int8MatMulKernel(g, load);
+  if (ctx.kernels === "fused") Object.assign(ctx, (options.quantize === "int8" ? int8Kernels : float32Kernels)(g, load, ctx.param));
+  else if (options.quantize === "int8") ctx.matmul = int8MatMulKernel(g, load);
   const inputIds = g.input("input_ids", "int64", ["batch", "tokens"]);
   const mask = g.input("attention_mask", "int64", ["batch", "tokens"]);
   const out = buildMaskedLm(ctx, cfg, inputIds, mask);
-  const splade = spladePooling(ctx, cfg, out, mask, options.pooling); // [B, V]
+  const screen = options.vocabScreen ?? (ctx.kernels === "fused" && options.quantize === undefined);
+  const splade =
+    screen && options.pooling.pooling === "max"
+      ? screenedMaxPooling(ctx, cfg, out, mask, options.pooling.activation, screenWeights(load(out.decoderKey, [cfg.vocabSize, cfg.hidden]), cfg.vocabSize, cfg.hidden)).splade
+      : spladePooling(ctx, cfg, out, mask, options.pooling);
   g.output(options.normalize ? l2Normalize(ctx, splade) : splade, OUTPUT_SPLADE, "float32", ["batch", cfg.vocabSize]);
   if (options.hiddenStates) g.output(out.lastHidden, OUTPUT_HIDDEN, "float32", ["batch", "tokens", cfg.hidden]);
   return g;
