@@ -15,6 +15,7 @@ import type { SparseVector } from "../sparse/vector.js";
 import type { BertTokenizer } from "../tokenizer/index.js";
 import { check } from "../util/errors.js";
 import { DEFAULT_BATCH_SIZE, DEFAULT_KERNELS } from "./defaults.js";
+import { resolveCacheDir } from "./graph-cache.js";
 import { checkRouteWeights, GraphRouteEncoder } from "./graph-route.js";
 import { resolveModelFolder } from "./load.js";
 import { loadPipeline } from "./load-pipeline.js";
@@ -35,6 +36,11 @@ export interface FromPretrainedOptions extends HubOptions {
   maxActiveDims?: number;
   /** Graph kernels; default "fused" (onnxruntime contrib ops). "plain" is the standard-ONNX reference. */
   kernels?: "plain" | "fused";
+  /**
+   * Folder caching optimized graphs (loads after the first skip building them); `false` disables it.
+   * Default: $SPLADE_CACHE_DIR ("off" disables), else ~/.cache/splade-ts/graphs (see graph-cache.ts).
+   */
+  graphCache?: string | false;
 }
 
 export interface EncodeProgress {
@@ -78,6 +84,7 @@ export class SparseEncoder {
     checkCount(options.threads, "threads");
     checkCount(options.maxActiveDims, "maxActiveDims");
     check(options.quantize === undefined || options.quantize === "int8", `quantize must be "int8", got ${JSON.stringify(options.quantize)}`);
+    check(options.graphCache === undefined || options.graphCache === false || typeof options.graphCache === "string", "graphCache must be a folder path or false");
     const pipeline = await loadPipeline(await resolveModelFolder(idOrPath, options));
     for (const route of pipeline.routes) checkRouteWeights(route);
     return new SparseEncoder(pipeline, options);
@@ -135,7 +142,12 @@ export class SparseEncoder {
       encoder =
         route.kind === "static"
           ? new StaticRouteEncoder(route)
-          : new GraphRouteEncoder(route, { kernels: this.options.kernels ?? DEFAULT_KERNELS, quantize: route.kind === "splade" ? this.options.quantize : undefined, threads: this.options.threads });
+          : new GraphRouteEncoder(route, {
+              kernels: this.options.kernels ?? DEFAULT_KERNELS,
+              quantize: route.kind === "splade" ? this.options.quantize : undefined,
+              threads: this.options.threads,
+              graphCache: resolveCacheDir(this.options.graphCache),
+            });
       this.encoders.set(route.name, encoder);
     }
     return encoder;
