@@ -13,6 +13,8 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { SHARED } from "./_paths.js";
 import { loadSpladeQueries, loadVocab } from "./_splade-queries.js";
 import { splitQueries, SyntheticSpladeCorpus, type GeneratorKind } from "./_synthetic-splade.js";
 import { SegmentBuilder } from "../src/index/segment-builder.js";
@@ -28,7 +30,7 @@ import type { ScoredOrdinal } from "../src/index/top-k.js";
 import { segmentFileName, writeSegment } from "../src/index/index-files.js";
 import { writeManifest } from "../src/index/manifest.js";
 
-const QUERY_FILE = "../shared/data/msmarco-dev-splade-queries/topics.msmarco-passage.dev-subset.splade-pp-ed.tsv.gz";
+const QUERY_FILE = join(SHARED, "data/msmarco-dev-splade-queries/topics.msmarco-passage.dev-subset.splade-pp-ed.tsv.gz");
 const VOCAB = "assets/bert-base-uncased-vocab.txt";
 
 function flag(args: string[], name: string, fallback: string): string {
