@@ -5,17 +5,18 @@
  * Graph inputs:  input_ids int64 [B, T], attention_mask int64 [B, T].
  * Graph outputs: "splade" float32 [B, V] (L2-normalized when a Normalize module follows); with `hiddenStates`, also "last_hidden_state" float32 [B, T, C].
  */
-import { GraphBuilder } from "../graph/builder.js";
+import { GraphBuilder, type V } from "../graph/builder.js";
 import { serializeModel } from "../graph/onnx-proto.js";
 import type { TransformerConfig } from "../model/config.js";
 import { initializerParams, type ModelContext } from "../model/context.js";
 import { MS_DOMAIN } from "../model/layers.js";
-import { buildMaskedLm } from "../model/mlm.js";
+import { buildMaskedLm, type MlmOutputs } from "../model/mlm.js";
 import { l2Normalize } from "../model/normalize.js";
 import { spladePooling, type SpladePoolingOptions } from "../model/splade-pooling.js";
 import type { WeightSource } from "../model/weights.js";
 import { float32Kernels, int8Kernels } from "./kernels.js";
 import { int8MatMulKernel } from "./quantize.js";
+import { int8MaxPooling } from "./vocab-product.js";
 import { screenedMaxPooling, screenWeights } from "./vocab-screen.js";
 
 export interface SpladeGraphOptions {
@@ -57,12 +58,21 @@ export function spladeGraph(cfg: TransformerConfig, weights: WeightSource, optio
   const inputIds = g.input("input_ids", "int64", ["batch", "tokens"]);
   const mask = g.input("attention_mask", "int64", ["batch", "tokens"]);
   const out = buildMaskedLm(ctx, cfg, inputIds, mask);
-  const screen = options.vocabScreen ?? (ctx.kernels === "fused" && options.quantize === undefined);
-  const splade =
-    screen && options.pooling.pooling === "max"
-      ? screenedMaxPooling(ctx, cfg, out, mask, options.pooling.activation, screenWeights(load(out.decoderKey, [cfg.vocabSize, cfg.hidden]), cfg.vocabSize, cfg.hidden)).splade
-      : spladePooling(ctx, cfg, out, mask, options.pooling);
+  const splade = pooling(ctx, cfg, out, mask, options, () => load(out.decoderKey, [cfg.vocabSize, cfg.hidden])); // [B, V]
   g.output(options.normalize ? l2Normalize(ctx, splade) : splade, OUTPUT_SPLADE, "float32", ["batch", cfg.vocabSize]);
   if (options.hiddenStates) g.output(out.lastHidden, OUTPUT_HIDDEN, "float32", ["batch", "tokens", cfg.hidden]);
   return g;
+}
+
+/**
+ * SPLADE pooling: with fused kernels and max pooling, the vocabulary product of the int8 graph runs in
+ * integer arithmetic by chunks (vocab-product.ts) and the float32 graph's goes through the screen
+ * (vocab-screen.ts); otherwise model/splade-pooling.ts as written.
+ */
+function pooling(ctx: ModelContext, cfg: TransformerConfig, out: MlmOutputs, mask: V, options: SpladeGraphOptions, decoder: () => Float32Array): V {
+  const { pooling: p, activation } = options.pooling;
+  const fused = ctx.kernels === "fused" && p === "max";
+  if (fused && (options.vocabScreen ?? options.quantize === undefined)) return screenedMaxPooling(ctx, cfg, out, mask, activation, screenWeights(decoder(), cfg.vocabSize, cfg.hidden)).splade;
+  if (fused && options.quantize === "int8") return int8MaxPooling(ctx, cfg, out, mask, activation, decoder());
+  return spladePooling(ctx, cfg, out, mask, options.pooling);
 }

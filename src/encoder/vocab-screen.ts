@@ -5,7 +5,8 @@
  * document. So:
  *
  * 1. screen: the features are quantized to uint8 (per tensor, DynamicQuantizeLinear) and multiplied with the
- *    int8 decoder (per-entry scales) in integer arithmetic, S = f̃·w̃, a quarter of the float32 cost;
+ *    int8 decoder (per-entry scales) in integer arithmetic, S = f̃·w̃, a quarter of the float32 cost
+ *    (vocab-product.ts, one vocabulary chunk at a time);
  * 2. bound: for every token, |f·w_v − f̃·w̃_v| ≤ ‖f − f̃‖·‖w_v‖ + ‖f̃‖·‖w_v − w̃_v‖ (Cauchy–Schwarz on the two
  *    quantization errors), so with A_b = max_t ‖f_t − f̃_t‖ and G_b = max_t ‖f̃_t‖,
  *        max_t f_t·w_v ≤ max_t S_tv + A_b·‖w_v‖ + G_b·‖w_v − w̃_v‖;
@@ -28,17 +29,14 @@ import { arch } from "node:os";
 import type { V } from "../graph/builder.js";
 import type { TransformerConfig } from "../model/config.js";
 import type { ModelContext } from "../model/context.js";
-import { MS_DOMAIN } from "../model/layers.js";
 import type { MlmOutputs } from "../model/outputs.js";
 import { activateSplade, type SpladePoolingOptions } from "../model/splade-pooling.js";
-import { quantizePerColumn } from "./quantize.js";
+import { chunkedMaxProduct, paddingFreeFeatures, quantizeDecoder, quantizeFeatures, type DecoderChunk } from "./vocab-product.js";
 
-/** The decoder's screen: int8 Wᵀ and the per-entry coefficients of the error bound. */
+/** The decoder's screen: int8 Wᵀ in chunks and the per-entry coefficients of the error bound. */
 export interface ScreenWeights {
-  /** Wᵀ quantized per vocabulary entry, int8 [C, V]. */
-  data: Int8Array;
-  /** [V] */
-  scales: Float32Array;
+  /** Wᵀ quantized per vocabulary entry (vocab-product.ts). */
+  chunks: DecoderChunk[];
   /** Coefficient of A_b: ‖w_v‖ with the rounding slack. [V] */
   coefA: Float32Array;
   /** Coefficient of G_b: ‖w_v − w̃_v‖ with the rounding slack. [V] */
@@ -66,27 +64,30 @@ function roundUp32(x: number): number {
 
 /** Quantizes the decoder `w` ([V, C] row-major) for the screen and computes the bound's coefficients. */
 export function screenWeights(w: Float32Array, vocab: number, hidden: number, maxLevel = exactWeightLevel()): ScreenWeights {
-  const q = quantizePerColumn([w], hidden, [vocab], maxLevel);
+  const chunks = quantizeDecoder(w, vocab, hidden, maxLevel);
   const epsilon = (hidden + 16) * 2 ** -23;
   const coefA = new Float32Array(vocab);
   const coefG = new Float32Array(vocab);
-  for (let v = 0; v < vocab; v++) {
-    const scale = q.scales[v];
-    let norm2 = 0;
-    let err2 = 0;
-    for (let i = 0; i < hidden; i++) {
-      const x = w[v * hidden + i];
-      const e = x - scale * q.data[i * vocab + v];
-      norm2 += x * x;
-      err2 += e * e;
+  for (const c of chunks) {
+    for (let j = 0; j < c.size; j++) {
+      const v = c.start + j;
+      const scale = c.scales[j];
+      let norm2 = 0;
+      let err2 = 0;
+      for (let i = 0; i < hidden; i++) {
+        const x = w[v * hidden + i];
+        const e = x - scale * c.data[i * c.size + j];
+        norm2 += x * x;
+        err2 += e * e;
+      }
+      const norm = Math.sqrt(norm2);
+      const err = Math.sqrt(err2);
+      // A_b multiplies ‖w‖; G_b multiplies ‖w − w̃‖; the ε terms cover float32 rounding (see the header).
+      coefA[v] = roundUp32((1 + 2 * epsilon) * norm + 3 * epsilon * (norm + err));
+      coefG[v] = roundUp32((1 + 2 * epsilon) * err + 3 * epsilon * (norm + err));
     }
-    const norm = Math.sqrt(norm2);
-    const err = Math.sqrt(err2);
-    // A_b multiplies ‖w‖; G_b multiplies ‖w − w̃‖; the ε terms cover float32 rounding (see the header).
-    coefA[v] = roundUp32((1 + 2 * epsilon) * norm + 3 * epsilon * (norm + err));
-    coefG[v] = roundUp32((1 + 2 * epsilon) * err + 3 * epsilon * (norm + err));
   }
-  return { data: q.data, scales: q.scales, coefA, coefG, epsilon };
+  return { chunks, coefA, coefG, epsilon };
 }
 
 /** Per-document maxima over tokens of the row norms of `x` [B, T, C]: [B, 1]. */
@@ -117,19 +118,14 @@ export function screenedMaxPooling(
 ): ScreenedPooling {
   const { g } = ctx;
   const [C, vocab] = [cfg.hidden, cfg.vocabSize];
-  // Padding rows take the first token's features: they can then never raise a maximum (splade-pooling.ts).
-  const keepToken = g.unsqueeze(g.cast(mask, "bool"), [2]); // [B, T, 1]
-  const features = g.where(keepToken, out.features, g.slice(out.features, [0], [1], [1])); // [B, T, C]
+  const features = paddingFreeFeatures(ctx, out, mask); // [B, T, C]
 
-  // 1. Screen: uint8 features × int8 decoder, exact integer sums scaled to float.
-  const [qf, scale, zero] = g.op("DynamicQuantizeLinear", [features], {}, { outputs: 3 }) as V[]; // uint8 [B, T, C]
-  const wq = g.initializer(`${out.decoderKey}.screen.int8T`, { dtype: "int8", dims: [C, vocab], data: screen.data });
-  const ws = g.initializer(`${out.decoderKey}.screen.scale`, { dtype: "float32", dims: [vocab], data: screen.scales });
-  const screened = g.op("MatMulIntegerToFloat", [qf, wq, scale, ws, zero], {}, { domain: MS_DOMAIN }) as V; // [B, T, V]
-  const screenMax = g.reduceMax(screened, [1]); // [B, V]
+  // 1. Screen: uint8 features × int8 decoder, exact integer sums scaled to float, chunk by chunk.
+  const quantized = quantizeFeatures(g, features);
+  const screenMax = chunkedMaxProduct(g, quantized, screen.chunks, C, `${out.decoderKey}.screen`); // [B, V]
 
   // 2. Bound: A_b·coefA_v + G_b·coefG_v + ε|b_v|, compared with −b_v.
-  const dequantized = g.op("DequantizeLinear", [qf, scale, zero]) as V; // [B, T, C]
+  const dequantized = g.op("DequantizeLinear", [quantized.values, quantized.scale, quantized.zeroPoint]) as V; // [B, T, C]
   const errorNorm = maxRowNorm(ctx, g.sub(features, dequantized)); // [B, 1]
   const quantizedNorm = maxRowNorm(ctx, dequantized); // [B, 1]
   const coefficients = g.initializer(`${out.decoderKey}.screen.bound`, {

@@ -17,7 +17,7 @@ import { spladePooling } from "../../src/model/splade-pooling.js";
 import { screenedMaxPooling, screenWeights } from "../../src/encoder/vocab-screen.js";
 import { Rng } from "../../src/util/rng.js";
 
-const [B, T, C, V] = [4, 9, 64, 3000];
+const [B, T, C, V] = [4, 9, 64, 9000]; // three vocabulary chunks (VOCAB_CHUNK 4,096)
 const LENGTHS = [9, 6, 3, 1];
 
 interface Case {
@@ -103,14 +103,16 @@ test("screenWeights: int8 values within the level, bound coefficients at least t
   for (let v = 0; v < hidden; v++) w[3 * hidden + v] = 0; // an all-zero entry
   for (const level of [127, 63]) {
     const s = screenWeights(w, vocab, hidden, level);
+    assert.equal(s.chunks.reduce((n, c) => n + c.size, 0), vocab);
     for (let v = 0; v < vocab; v++) {
+      const chunk = s.chunks.find((c) => v >= c.start && v < c.start + c.size)!;
       let norm = 0;
       let err = 0;
       for (let i = 0; i < hidden; i++) {
-        const q = s.data[i * vocab + v];
+        const q = chunk.data[i * chunk.size + v - chunk.start];
         assert.ok(Math.abs(q) <= level, `level ${level}: |q| = ${Math.abs(q)}`);
         norm += w[v * hidden + i] ** 2;
-        err += (w[v * hidden + i] - s.scales[v] * q) ** 2;
+        err += (w[v * hidden + i] - chunk.scales[v - chunk.start] * q) ** 2;
       }
       assert.ok(s.coefA[v] >= Math.sqrt(norm) && s.coefG[v] >= Math.sqrt(err), `entry ${v}`);
       assert.ok(s.coefA[v] <= Math.sqrt(norm) * 1.01 + 1e-6, `entry ${v}: coefficient far above the norm`);
