@@ -4,15 +4,15 @@
  * the session reads the cached ORT-format file in place.
  *
  * Key: SHA-256 over everything the graph is a function of: the checkpoint's bytes (model.safetensors,
- * hashed in full), the model config, the graph options, the CPU, the onnxruntime version, and the source of
+ * hashed in full once per version of the file, see fileDigest), the model config, the graph options, the CPU, the onnxruntime version, and the source of
  * the code that builds graphs (this file's siblings in graph/, model/ and encoder/, so that
  * editing a builder can never serve a stale graph). Entries are written by onnxruntime into a temporary
  * file in the cache folder, flushed to disk and renamed into place, so a reader sees a whole entry or none;
- * an entry that fails to load is deleted and rebuilt. Folder: the `graphCache` option, else $SPLADE_CACHE_DIR,
- * else $XDG_CACHE_HOME/splade-ts/graphs, else ~/.cache/splade-ts/graphs; "off" (or `false`) disables it.
+ * an entry that fails to load is deleted and rebuilt. Folder: see resolveCacheDir. The folder keeps at most
+ * MAX_CACHE_BYTES of entries: the least recently used go first.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { arch, cpus, homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,14 +21,18 @@ import { ort } from "../graph/session.js";
 /** Subfolders (next to this file's) holding the code that builds inference graphs. */
 const GRAPH_CODE = ["graph", "model", "encoder", "safetensors", "pytorch"];
 const HASH_BUFFER_BYTES = 16 << 20;
+/** Total size of cached graphs kept in a folder (a float32 DistilBERT-base graph is about 290 MB). */
+export const MAX_CACHE_BYTES = 4 * 2 ** 30;
 
-/** The cache folder to use: an explicit option wins, then the environment; undefined when disabled. */
-export function resolveCacheDir(option: string | false | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (option === false) return undefined;
-  const chosen = option ?? env.SPLADE_CACHE_DIR;
+/**
+ * The CLI's cache folder (undefined: disabled) from its environment: $SPLADE_CACHE_DIR ("off" disables),
+ * else $XDG_CACHE_HOME/splade-ts/graphs, else ~/.cache/splade-ts/graphs. Library code never reads the
+ * environment: a library caller passes the folder as the `graphCache` option (no cache without one).
+ */
+export function resolveCacheDir(env: Record<string, string | undefined>): string | undefined {
+  const chosen = env.SPLADE_CACHE_DIR;
   if (chosen !== undefined && chosen !== "") return chosen === "off" ? undefined : chosen;
-  const base = env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(base, "splade-ts", "graphs");
+  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "splade-ts", "graphs");
 }
 
 /** SHA-256 of a file's bytes, read in blocks. */
@@ -65,11 +69,37 @@ function graphCodeFingerprint(): string {
   return (codeFingerprint = hash.digest("hex"));
 }
 
+/**
+ * SHA-256 of the file at `path`, remembered in `dir` under its identity (device, inode, size, change time
+ * in nanoseconds: any write to the file moves its ctime, which no user call can set back), as git's index
+ * remembers which files it need not hash again.
+ */
+export function fileDigest(path: string, dir: string): string {
+  const s = statSync(path, { bigint: true });
+  const identity = createHash("sha256").update(`${path}\0${s.dev}\0${s.ino}\0${s.size}\0${s.ctimeNs}\0${s.mtimeNs}`).digest("hex");
+  const record = join(dir, "digests", identity);
+  try {
+    const digest = readFileSync(record, "utf8");
+    if (/^[0-9a-f]{64}$/.test(digest)) return digest;
+  } catch {
+    // not recorded yet
+  }
+  const digest = hashFile(path);
+  try {
+    mkdirSync(dirname(record), { recursive: true });
+    const staged = `${record}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+    writeFileSync(staged, digest);
+    renameSync(staged, record);
+  } catch {
+    // an unwritable cache only costs the hashing next time
+  }
+  return digest;
+}
+
 /** The cache key of a graph built from the checkpoint at `weightsPath` with `description` (config, options). */
-export function graphCacheKey(weightsPath: string, description: unknown): string {
-  return createHash("sha256")
-    .update(JSON.stringify({ weights: hashFile(weightsPath), description, cpu: [arch(), cpus()[0]?.model], ort: ort.env.versions, code: graphCodeFingerprint() }))
-    .digest("hex");
+export function graphCacheKey(dir: string, weightsPath: string, description: unknown): string {
+  const parts = { weights: fileDigest(weightsPath, dir), description, cpu: [arch(), cpus()[0]?.model], ort: ort.env.versions, code: graphCodeFingerprint() };
+  return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 
 export interface CacheEntry {
@@ -87,6 +117,33 @@ export function readEntry(entry: CacheEntry): Uint8Array | undefined {
     return readFileSync(entry.path);
   } catch {
     return undefined;
+  }
+}
+
+/** Marks an entry as just used (eviction goes by modification time). */
+export function touchEntry(entry: CacheEntry): void {
+  try {
+    const now = new Date();
+    utimesSync(entry.path, now, now);
+  } catch {
+    // a read-only cache still serves its entries
+  }
+}
+
+/** Removes the least recently used entries beyond `maxBytes` in total (never the most recent one). */
+export function evictEntries(dir: string, maxBytes = MAX_CACHE_BYTES): void {
+  try {
+    const entries = readdirSync(dir)
+      .filter((f) => f.endsWith(".ort"))
+      .map((f) => ({ path: join(dir, f), stat: statSync(join(dir, f)) }))
+      .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
+    let total = 0;
+    entries.forEach((e, i) => {
+      total += e.stat.size;
+      if (i > 0 && total > maxBytes) rmSync(e.path, { force: true });
+    });
+  } catch {
+    // eviction is best effort
   }
 }
 

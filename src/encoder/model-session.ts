@@ -9,7 +9,7 @@ import { GraphSession, ort } from "../graph/session.js";
 import type { TransformerConfig } from "../model/config.js";
 import type { WeightSource } from "../model/weights.js";
 import type { TokenBatch } from "./batching.js";
-import { cacheEntry, commitEntry, dropEntry, graphCacheKey, readEntry, stagingPath } from "./graph-cache.js";
+import { cacheEntry, commitEntry, dropEntry, evictEntries, graphCacheKey, readEntry, stagingPath, touchEntry } from "./graph-cache.js";
 import { buildSpladeGraph, OUTPUT_HIDDEN, OUTPUT_SPLADE, type SpladeGraphOptions } from "./splade-graph.js";
 import { exactWeightLevel } from "./vocab-screen.js";
 
@@ -60,11 +60,13 @@ export class ModelSession {
 async function cachedSession(config: TransformerConfig, weights: WeightSource, options: ModelSessionOptions, cache: { dir: string; weightsPath: string }): Promise<GraphSession> {
   const { pooling, quantize, vocabScreen } = options;
   const graph = { pooling, normalize: options.normalize ?? false, kernels: options.kernels ?? "fused", quantize, hiddenStates: options.hiddenStates ?? false, vocabScreen, screenLevel: exactWeightLevel() };
-  const entry = cacheEntry(cache.dir, graphCacheKey(cache.weightsPath, { config, graph }));
+  const entry = cacheEntry(cache.dir, graphCacheKey(cache.dir, cache.weightsPath, { config, graph }));
   const cached = readEntry(entry);
   if (cached) {
     try {
-      return await GraphSession.create(cached, { threads: options.threads, optimization: "disabled", ortFormat: true });
+      const session = await GraphSession.create(cached, { threads: options.threads, optimization: "disabled", ortFormat: true });
+      touchEntry(entry);
+      return session;
     } catch {
       dropEntry(entry); // unreadable (another onnxruntime build, a damaged file): rebuild it below
     }
@@ -75,6 +77,7 @@ async function cachedSession(config: TransformerConfig, weights: WeightSource, o
     try {
       const session = await GraphSession.create(bytes, { threads: options.threads, saveOptimized: staged });
       commitEntry(staged, entry);
+      evictEntries(cache.dir);
       return session;
     } catch {
       rmSync(staged, { force: true }); // could not save: fall back to an uncached session

@@ -15,7 +15,6 @@ import type { SparseVector } from "../sparse/vector.js";
 import type { BertTokenizer } from "../tokenizer/index.js";
 import { check } from "../util/errors.js";
 import { DEFAULT_BATCH_SIZE, DEFAULT_KERNELS } from "./defaults.js";
-import { resolveCacheDir } from "./graph-cache.js";
 import { checkRouteWeights, GraphRouteEncoder } from "./graph-route.js";
 import { resolveModelFolder } from "./load.js";
 import { loadPipeline } from "./load-pipeline.js";
@@ -37,8 +36,8 @@ export interface FromPretrainedOptions extends HubOptions {
   /** Graph kernels; default "fused" (onnxruntime contrib ops). "plain" is the standard-ONNX reference. */
   kernels?: "plain" | "fused";
   /**
-   * Folder caching optimized graphs (loads after the first skip building them); `false` disables it.
-   * Default: $SPLADE_CACHE_DIR ("off" disables), else ~/.cache/splade-ts/graphs (see graph-cache.ts).
+   * Folder caching optimized graphs (loads after the first skip building them, graph-cache.ts); `false` or
+   * absent: no cache. The CLI uses $SPLADE_CACHE_DIR, else ~/.cache/splade-ts/graphs (resolveCacheDir).
    */
   graphCache?: string | false;
 }
@@ -146,7 +145,7 @@ export class SparseEncoder {
               kernels: this.options.kernels ?? DEFAULT_KERNELS,
               quantize: route.kind === "splade" ? this.options.quantize : undefined,
               threads: this.options.threads,
-              graphCache: resolveCacheDir(this.options.graphCache),
+              graphCache: typeof this.options.graphCache === "string" ? this.options.graphCache : undefined,
             });
       this.encoders.set(route.name, encoder);
     }

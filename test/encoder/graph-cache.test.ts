@@ -1,15 +1,16 @@
 /**
  * The optimized-graph cache (src/encoder/graph-cache.ts): a hit gives the same vectors without reading the
  * weights, a damaged entry is rebuilt, changed weights get a new entry, and a cache folder that cannot be
- * written never stops a model from loading.
+ * written never stops a model from loading; checkpoint digests are remembered per file version, and the
+ * folder is kept within its size limit, least recently used first.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SparseEncoder } from "../../src/encoder/index.js";
-import { resolveCacheDir } from "../../src/encoder/graph-cache.js";
+import { evictEntries, fileDigest, hashFile, resolveCacheDir, touchEntry } from "../../src/encoder/graph-cache.js";
 import { ModelSession } from "../../src/encoder/model-session.js";
 import { loadPipeline } from "../../src/encoder/load-pipeline.js";
 import type { SpladePoolingModule, TransformerModule } from "../../src/encoder/pipeline.js";
@@ -90,10 +91,50 @@ test("a cache folder that cannot be created leaves loading uncached", async () =
   }
 });
 
-test("resolveCacheDir: option, then $SPLADE_CACHE_DIR (\"off\" disables), then $XDG_CACHE_HOME", () => {
-  assert.equal(resolveCacheDir(false, { SPLADE_CACHE_DIR: "/x" }), undefined);
-  assert.equal(resolveCacheDir("/opt", { SPLADE_CACHE_DIR: "/x" }), "/opt");
-  assert.equal(resolveCacheDir(undefined, { SPLADE_CACHE_DIR: "/x" }), "/x");
-  assert.equal(resolveCacheDir(undefined, { SPLADE_CACHE_DIR: "off" }), undefined);
-  assert.equal(resolveCacheDir(undefined, { XDG_CACHE_HOME: "/c" }), join("/c", "splade-ts", "graphs"));
+test("resolveCacheDir (the CLI's folder): $SPLADE_CACHE_DIR (\"off\" disables), then $XDG_CACHE_HOME, then ~/.cache", () => {
+  assert.equal(resolveCacheDir({ SPLADE_CACHE_DIR: "/x", XDG_CACHE_HOME: "/c" }), "/x");
+  assert.equal(resolveCacheDir({ SPLADE_CACHE_DIR: "off" }), undefined);
+  assert.equal(resolveCacheDir({ XDG_CACHE_HOME: "/c" }), join("/c", "splade-ts", "graphs"));
+  assert.equal(resolveCacheDir({ SPLADE_CACHE_DIR: "" }), join(homedir(), ".cache", "splade-ts", "graphs"));
+});
+
+test("fileDigest: the SHA-256 of the file, remembered per version of it; a rewrite is hashed again", () => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-cache-"));
+  try {
+    const file = join(dir, "weights.bin");
+    writeFileSync(file, "first version");
+    const first = fileDigest(file, join(dir, "cache"));
+    assert.equal(first, hashFile(file));
+    assert.equal(readdirSync(join(dir, "cache", "digests")).length, 1);
+    assert.equal(fileDigest(file, join(dir, "cache")), first, "a second call answers from the record");
+    writeFileSync(file, "other version"); // same size, same inode
+    const second = fileDigest(file, join(dir, "cache"));
+    assert.equal(second, hashFile(file));
+    assert.notEqual(second, first);
+    // A record that is not a digest is ignored, never trusted.
+    for (const r of readdirSync(join(dir, "cache", "digests"))) writeFileSync(join(dir, "cache", "digests", r), "garbage");
+    assert.equal(fileDigest(file, join(dir, "cache")), second);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("evictEntries keeps the most recently used entries within the size limit, and always the newest", () => {
+  const dir = mkdtempSync(join(tmpdir(), "graph-cache-"));
+  try {
+    const t0 = Date.now() / 1000;
+    ["a", "b", "c", "d"].forEach((name, i) => {
+      const path = join(dir, `${name}.ort`);
+      writeFileSync(path, Buffer.alloc(100));
+      utimesSync(path, t0 - 100 + i, t0 - 100 + i); // a oldest, d newest
+    });
+    touchEntry({ path: join(dir, "a.ort") }); // a used just now
+    writeFileSync(join(dir, "note.txt"), Buffer.alloc(1000)); // not an entry
+    evictEntries(dir, 250);
+    assert.deepEqual(readdirSync(dir).sort(), ["a.ort", "d.ort", "note.txt"]);
+    evictEntries(dir, 10);
+    assert.deepEqual(readdirSync(dir).sort(), ["a.ort", "note.txt"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
