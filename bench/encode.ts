@@ -174,14 +174,22 @@ function runChild<T>(role: string, args: string[], extra: string[] = []): T {
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as T;
 }
 
-/** `splade encode` on the first `docs` SciFact documents (title + text), timed from process start to exit. */
+/**
+ * `splade encode` on the first `docs` SciFact documents (title + text), timed from process start to exit,
+ * with the optimized graph already in the cache (a user's second run).
+ */
 function endToEnd(variant: Variant, f: Flags, docs: number): { docsPerS: number; seconds: number } {
   const input = `${OUT}/scifact-${docs}.jsonl`;
   if (!existsSync(input)) writeFileSync(input, readFileSync(`${SCIFACT}/corpus.jsonl`, "utf8").split("\n").filter((l) => l.trim() !== "").slice(0, docs).join("\n") + "\n");
   const args = ["bin/splade.js", "encode", "--model", MODEL_DIR, "--input", input, "--title", "--task", "document"];
   args.push("--output", `${OUT}/e2e-${variant}.jsonl`, "--threads", String(f.threads), ...(variant === "int8" ? ["--quantize", "int8"] : []));
-  const t0 = performance.now();
   const env = { ...process.env, SPLADE_CACHE_DIR: GRAPH_CACHE };
+  // The compiled package's graph-building code differs from the sources tsx runs, so its cache entries
+  // differ too: one untimed run on a single document builds them, as a user's first run would.
+  const one = `${OUT}/scifact-1.jsonl`;
+  writeFileSync(one, readFileSync(input, "utf8").split("\n")[0] + "\n");
+  spawnSync(process.execPath, args.map((a) => (a === input ? one : a)), { stdio: "ignore", env });
+  const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], env });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`splade encode (${variant}) failed: ${r.stderr.trim().split("\n").slice(-2).join(" | ")}`);
