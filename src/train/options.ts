@@ -5,6 +5,8 @@
  * `SpladeRegularizerWeightSchedulerCallback`; where this project's CLI default differs from upstream's
  * (batch size 16, lr 2e-5, warm-up ratio 0.1, λ 1e-3 / 5e-5 — the seed card's recipe), it says so.
  */
+import type { LearningRateMapping } from "./optimizer/lr-mapping.js";
+import type { RouterMapping } from "./routing.js";
 import type { RegularizerSchedule } from "./schedules.js";
 import { DEFAULT_REGULARIZER_WARMUP_RATIO } from "./schedules.js";
 
@@ -64,6 +66,10 @@ export interface TrainingOptions {
   loadBestModelAtEnd: boolean;
   /** onnxruntime intra-op threads (default: all cores). */
   threads?: number;
+  /** Upstream `router_mapping`: training column → Router route (required for Router models; none upstream). */
+  routerMapping?: RouterMapping;
+  /** Upstream `learning_rate_mapping`: parameter-name pattern → learning rate (none upstream). */
+  learningRateMapping?: LearningRateMapping;
 }
 
 export const TRAINING_DEFAULTS: TrainingOptions = {
