@@ -5,9 +5,9 @@
  * distilbert/distilbert-base-uncased). A plain folder gets upstream's SparseEncoder defaults: SpladePooling
  * max + relu, max_seq_length = min(max_position_embeddings, tokenizer model_max_length).
  *
- * A Router folder (router-source.ts: a SparseStaticEmbedding route and an MLMTransformer + SpladePooling route)
- * loads as its MLM — `dir`, config, weights, tokenizer, pooling and max_seq_length are the MLM module's — plus
- * `router`, the layout and the static route.
+ * A Router folder (router-source.ts: a SparseStaticEmbedding route and an MLMTransformer + SpladePooling route,
+ * read by the encoder's loader) loads as its MLM — `dir`, config, weights, tokenizer, pooling and max_seq_length
+ * are the MLM module's — plus `router`, the layout and the static route.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -17,7 +17,8 @@ import { CheckpointWeights } from "../model/weights.js";
 import { BertTokenizer } from "../tokenizer/index.js";
 import { SpladeError } from "../util/errors.js";
 import { readJsonFile } from "../util/text-file.js";
-import { isRouterFolder, readRouterLayout, staticWeightName, type RouterLayout } from "./router-source.js";
+import { loadPipeline } from "../encoder/load-pipeline.js";
+import { routerLayout, staticWeightName, type RouterLayout } from "./router-source.js";
 
 export const SPLADE_POOLING_TYPE = "sentence_transformers.sparse_encoder.models.SpladePooling";
 
@@ -78,9 +79,7 @@ function loadMlm(dir: string, pooling: { folder: string | null; isSparseEncoder:
   const sbertConfig = join(dir, "sentence_bert_config.json");
   const configured = existsSync(sbertConfig) ? readJson(sbertConfig).max_seq_length : undefined;
   const maxSeqLength = options.maxSeqLength ?? (typeof configured === "number" ? configured : defaultMaxSeqLength(dir, config));
-  if (!Number.isInteger(maxSeqLength) || maxSeqLength < 3 || maxSeqLength > config.maxPositions) {
-    throw new SpladeError("INVALID_ARGUMENT", `max_seq_length ${maxSeqLength} must be an integer in [3, ${config.maxPositions}] (max_position_embeddings)`);
-  }
+  checkMaxSeqLength(maxSeqLength, config);
   return {
     dir,
     config,
@@ -92,20 +91,41 @@ function loadMlm(dir: string, pooling: { folder: string | null; isSparseEncoder:
   };
 }
 
-function loadRouter(dir: string, options: LoadTrainingModelOptions): TrainingModelSource {
-  const router = readRouterLayout(dir);
-  const source = loadMlm(join(dir, router.mlm.moduleId), { folder: join(dir, router.mlm.poolingModuleId), isSparseEncoder: true }, options);
-  const staticSize = router.static.weight.length;
-  if (staticSize !== source.config.vocabSize) {
-    const path = join(router.static.dir, "model.safetensors");
-    throw new SpladeError("INVALID_FILE", `${path}: the SparseStaticEmbedding weight has ${staticSize} entries, the document MLM's vocabulary ${source.config.vocabSize}`, { path });
+function checkMaxSeqLength(maxSeqLength: number, config: TransformerConfig): void {
+  if (!Number.isInteger(maxSeqLength) || maxSeqLength < 3 || maxSeqLength > config.maxPositions) {
+    throw new SpladeError("INVALID_ARGUMENT", `max_seq_length ${maxSeqLength} must be an integer in [3, ${config.maxPositions}] (max_position_embeddings)`);
   }
+}
+
+async function loadRouter(dir: string, options: LoadTrainingModelOptions): Promise<TrainingModelSource | null> {
+  const pipeline = await loadPipeline(dir);
+  if (!pipeline.router) return null;
+  const router = routerLayout(pipeline);
+  const { mlm, pooling } = router.mlm;
+  const maxSeqLength = options.maxSeqLength ?? mlm.maxSeqLength;
+  checkMaxSeqLength(maxSeqLength, mlm.config);
+  if (router.static.weight.length !== mlm.config.vocabSize) {
+    const path = join(router.static.dir, "model.safetensors");
+    throw new SpladeError("INVALID_FILE", `${path}: the SparseStaticEmbedding weight has ${router.static.weight.length} entries, the document MLM's vocabulary ${mlm.config.vocabSize}`, { path });
+  }
+  const source = { dir: mlm.dir, config: mlm.config, weights: mlm.weights, tokenizer: BertTokenizer.fromModelDir(mlm.dir), pooling: pooling.options, maxSeqLength, isSparseEncoder: true };
   return { ...source, router };
 }
 
+/** Whether `dir` has a modules.json naming a Router. */
+function hasRouter(dir: string): boolean {
+  const path = join(dir, "modules.json");
+  if (!existsSync(path)) return false;
+  const modules = readJson(path) as unknown;
+  return Array.isArray(modules) && modules.some((m) => typeof m?.type === "string" && /(^|\.)Router$/.test(m.type));
+}
+
 /** A SparseEncoder folder (plain or Router) or a *ForMaskedLM folder. */
-export function loadTrainingModel(dir: string, options: LoadTrainingModelOptions = {}): TrainingModelSource {
-  if (isRouterFolder(dir)) return loadRouter(dir, options);
+export async function loadTrainingModel(dir: string, options: LoadTrainingModelOptions = {}): Promise<TrainingModelSource> {
+  if (hasRouter(dir)) {
+    const router = await loadRouter(dir, options);
+    if (router) return router;
+  }
   const folder = poolingFolder(dir);
   return loadMlm(dir, { folder, isSparseEncoder: folder !== null }, options);
 }

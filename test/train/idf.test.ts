@@ -20,7 +20,7 @@ import { MODEL_DIR } from "./fixture.js";
 const tokenizer = BertTokenizer.fromModelDir(MODEL_DIR);
 const id = (token: string) => tokenizer.tokenToId(token)!;
 
-test("IDF: ln(1 + (N − df + 0.5) / (df + 0.5)) over documents' distinct non-special tokens", () => {
+test("IDF: ln(1 + (N − df + 0.5) / (df + 0.5)) over documents' distinct non-special tokens", async () => {
   const df = new DocumentFrequencies(tokenizer);
   const longWord = "x".repeat(120); // WordPiece gives [UNK] for a word over 100 characters
   for (const doc of ["The cat sat", "the dog", "[CLS] [SEP]", "the cat cat " + longWord, ""]) df.add(doc);
@@ -37,7 +37,7 @@ test("IDF: ln(1 + (N − df + 0.5) / (df + 0.5)) over documents' distinct non-sp
   assert.throws(() => new DocumentFrequencies(tokenizer).idf(), (e) => isSpladeError(e, "INVALID_ARGUMENT"));
 });
 
-test("SparseStaticEmbedding.from_json: the opensearch fixture's idf.json gives exactly its stored weight", () => {
+test("SparseStaticEmbedding.from_json: the opensearch fixture's idf.json gives exactly its stored weight", async () => {
   const dir = join(FIXTURES, "tiny-opensearch-inference-free");
   const idf = JSON.parse(readFileSync(join(dir, "idf.json"), "utf8")) as unknown;
   const stored = readSafetensors(join(dir, "query_0_SparseStaticEmbedding", "model.safetensors")).float32("weight");
@@ -50,7 +50,7 @@ function files(dir: string): string[] {
   return walk(dir).sort();
 }
 
-test("init-model --inference-free writes the layout Router.for_query_document saves, and it loads for training", () => {
+test("init-model --inference-free writes the layout Router.for_query_document saves, and it loads for training", async () => {
   const root = mkdtempSync(join(tmpdir(), "splade-if-"));
   try {
     const weight = new Float32Array(30522).map((_, i) => (i % 7 === 0 ? i / 1000 : 0));
@@ -66,12 +66,12 @@ test("init-model --inference-free writes the layout Router.for_query_document sa
       assert.deepEqual(Object.keys(json(root, f)), Object.keys(json(fixture, f)), f);
     }
     assert.deepEqual(json(root, "document_0_MLMTransformer/sentence_bert_config.json"), { max_seq_length: 128, do_lower_case: false });
-    const source = loadTrainingModel(root);
+    const source = await loadTrainingModel(root);
     assert.deepEqual(source.router!.static.weight, weight);
     assert.deepEqual([source.router!.static.frozen, source.config.hidden, source.maxSeqLength], [false, 16, 128]);
 
     initInferenceFreeFolder(join(root, "frozen"), { model, queryWeight: weight, frozen: true });
-    assert.equal(loadTrainingModel(join(root, "frozen")).router!.static.frozen, true);
+    assert.equal((await loadTrainingModel(join(root, "frozen"))).router!.static.frozen, true);
     assert.throws(() => initInferenceFreeFolder(join(root, "bad"), { model, queryWeight: new Float32Array(5) }), (e) => isSpladeError(e, "INVALID_ARGUMENT"));
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -9,13 +9,13 @@ import { initModelFolder } from "../../src/train/init-model.js";
 import { loadTrainingModel } from "../../src/train/model-source.js";
 import { MODEL_DIR } from "./fixture.js";
 
-test("init-model writes a loadable DistilBERT with N(0, 0.02) weights, unit LayerNorms, zero biases and padding row", () => {
+test("init-model writes a loadable DistilBERT with N(0, 0.02) weights, unit LayerNorms, zero biases and padding row", async () => {
   const root = mkdtempSync(join(tmpdir(), "splade-init-"));
   try {
     const o = { architecture: "distilbert" as const, layers: 1, dim: 8, heads: 2, maxPositions: 64, vocab: join(MODEL_DIR, "vocab.txt"), seed: 5 };
     initModelFolder(join(root, "a"), o);
     initModelFolder(join(root, "b"), o);
-    const model = loadTrainingModel(join(root, "a"));
+    const model = await loadTrainingModel(join(root, "a"));
     assert.equal(model.config.vocabSize, 30522);
     assert.equal(model.isSparseEncoder, false);
     assert.equal(model.maxSeqLength, 64);

@@ -26,14 +26,14 @@ const ST_NATIVE = "tiny-inference-free-splade";
 const OPENSEARCH = "tiny-opensearch-inference-free";
 const NAMES = ["query", "positive", "negative"];
 
-test("both Router layouts load: routes, default route, module folders, static weight and its tokenizer", () => {
-  const st = loadTrainingModel(join(FIXTURES, ST_NATIVE));
+test("both Router layouts load: routes, default route, module folders, static weight and its tokenizer", async () => {
+  const st = await loadTrainingModel(join(FIXTURES, ST_NATIVE));
   assert.deepEqual([...st.router!.routes], [["query", "static"], ["document", "mlm"]]);
   assert.equal(st.router!.defaultRoute, "document");
   assert.deepEqual([st.router!.static.moduleId, st.router!.mlm.moduleId, st.router!.mlm.poolingModuleId], ["query_0_SparseStaticEmbedding", "document_0_MLMTransformer", "document_1_SpladePooling"]);
   assert.deepEqual([st.router!.static.maxLength, st.router!.static.frozen, st.maxSeqLength, st.pooling.activation], [512, false, 256, "log1p_relu"]);
   assert.equal(st.router!.static.weight.length, 30522);
-  const os = loadTrainingModel(join(FIXTURES, OPENSEARCH));
+  const os = await loadTrainingModel(join(FIXTURES, OPENSEARCH));
   assert.deepEqual([os.router!.mlm.moduleId, os.router!.static.frozen, os.maxSeqLength, os.config.hidden, os.pooling.activation], ["", true, 512, 24, "relu"]);
 });
 
@@ -62,7 +62,7 @@ async function staticEmbeddings(source: TrainingModelSource, texts: string[]): P
 
 for (const model of [ST_NATIVE, OPENSEARCH]) {
   test(`${model}: the static query column of the training graph matches the query goldens (ids and weights)`, async () => {
-    const source = loadTrainingModel(join(FIXTURES, model));
+    const source = await loadTrainingModel(join(FIXTURES, model));
     const goldens = encodeGoldens(model).filter((g) => (g.task as string | null) === "query");
     assert.ok(goldens.length > 100);
     const { ids, dense } = await staticEmbeddings(source, goldens.map((g) => g.text));
@@ -75,7 +75,7 @@ for (const model of [ST_NATIVE, OPENSEARCH]) {
   });
 
   test(`${model}: the document MLM the Router source loads matches the document goldens`, async () => {
-    const source = loadTrainingModel(join(FIXTURES, model));
+    const source = await loadTrainingModel(join(FIXTURES, model));
     const goldens = encodeGoldens(model).filter((g) => (g.task as string | null) === "document").slice(0, 40);
     const session = await ModelSession.create(source.config, source.weights, { pooling: source.pooling, kernels: "plain", threads: 1 });
     try {
@@ -95,29 +95,30 @@ function refuses(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (e: unknown) => isSpladeError(e, "INVALID_ARGUMENT") && pattern.test((e as Error).message));
 }
 
-test("router_mapping: mapped columns take their route, the others the default route; bad mappings are refused", () => {
-  const source = loadTrainingModel(join(FIXTURES, ST_NATIVE));
+test("router_mapping: mapped columns take their route, the others the default route; bad mappings are refused", async () => {
+  const source = await loadTrainingModel(join(FIXTURES, ST_NATIVE));
   assert.deepEqual(routeColumns(source, NAMES, { query: "query" }).routes, ["static", "mlm", "mlm"]);
   assert.deepEqual(routeColumns(source, NAMES, { query: "query", positive: "document", negative: "document" }).routes, ["static", "mlm", "mlm"]);
   assert.deepEqual(routeColumns(source, NAMES, { positive: "query" }).routes, ["mlm", "static", "mlm"]);
   const routing = routeColumns(source, NAMES, { query: "query" });
   assert.deepEqual(routing.staticRoute, { name: "query_0_SparseStaticEmbedding.weight", padId: 0 });
-  const frozen = routeColumns(loadTrainingModel(join(FIXTURES, OPENSEARCH)), NAMES, { query: "query" });
+  const frozen = routeColumns(await loadTrainingModel(join(FIXTURES, OPENSEARCH)), NAMES, { query: "query" });
   assert.equal(frozen.staticRoute!.frozenWeight!.length, 30522, "a frozen weight is a constant");
   assert.equal(routeColumns(source, NAMES, { negative: "document" }).staticRoute, undefined, "no column uses the static route");
 
   refuses(() => routeColumns(source, NAMES, undefined), /Router model .*router mapping.*"query":"query"/);
   refuses(() => routeColumns(source, NAMES, { querry: "query" }), /column "querry".*query, positive, negative/);
   refuses(() => routeColumns(source, NAMES, { query: "queries" }), /route "queries".*query, document/);
-  refuses(() => routeColumns(loadTrainingModel(MODEL_DIR), NAMES, { query: "query" }), /Router models only/);
-  assert.deepEqual(routeColumns(loadTrainingModel(MODEL_DIR), NAMES, undefined).routes, ["mlm", "mlm", "mlm"]);
+  const plain = await loadTrainingModel(MODEL_DIR);
+  refuses(() => routeColumns(plain, NAMES, { query: "query" }), /Router models only/);
+  assert.deepEqual(routeColumns(plain, NAMES, undefined).routes, ["mlm", "mlm", "mlm"]);
   assert.deepEqual(parseRouterMapping('{"query": "query"}'), { query: "query" });
   refuses(() => parseRouterMapping('{"train": {"query": "query"}}'), /per-dataset/);
   refuses(() => parseRouterMapping("query=query"), /not valid JSON/);
 });
 
-test("learning_rate_mapping: upstream's documented patterns select the static weight; the last match wins; no match is an error", () => {
-  const source = loadTrainingModel(join(FIXTURES, ST_NATIVE));
+test("learning_rate_mapping: upstream's documented patterns select the static weight; the last match wins; no match is an error", async () => {
+  const source = await loadTrainingModel(join(FIXTURES, ST_NATIVE));
   const params = ["query_0_SparseStaticEmbedding.weight", "distilbert.embeddings.word_embeddings.weight", "vocab_projector.bias"];
   const names = (p: string) => upstreamParameterNames(source, p);
   assert.deepEqual(names(params[0]), ["model.0.query_0_SparseStaticEmbedding.weight", "model.0.sub_modules.query.0.weight"]);
@@ -132,5 +133,5 @@ test("learning_rate_mapping: upstream's documented patterns select the static we
   refuses(() => learningRateGroups(params, { "IDF\\.weight": 1e-3 }, names), /no parameter matches "IDF\\\\.weight"/);
   refuses(() => parseLearningRateMapping('{"(": 1e-3}'), /not a valid regular expression/);
   refuses(() => parseLearningRateMapping('{"x": "fast"}'), /non-negative number/);
-  assert.deepEqual(upstreamParameterNames(loadTrainingModel(MODEL_DIR), "vocab_projector.bias"), ["model.0.auto_model.vocab_projector.bias"]);
+  assert.deepEqual(upstreamParameterNames(await loadTrainingModel(MODEL_DIR), "vocab_projector.bias"), ["model.0.auto_model.vocab_projector.bias"]);
 });

@@ -64,7 +64,7 @@ function assertLayoutLike(written: string, fixture: string, options: { without?:
 test("a trained Router model is written in sentence-transformers' layout, file by file as the fixture", async () => {
   const root = mkdtempSync(join(tmpdir(), "splade-router-"));
   try {
-    const model = loadTrainingModel(ST_NATIVE);
+    const model = await loadTrainingModel(ST_NATIVE);
     await train({ model, rows: rows(), outputDir: root, options });
     assertLayoutLike(root, ST_NATIVE);
     assertLayoutLike(join(root, "checkpoint-2"), ST_NATIVE, { extra: ["optimizer.safetensors", "trainer_state.json"] });
@@ -79,7 +79,7 @@ test("a trained Router model is written in sentence-transformers' layout, file b
 test("opensearch layout with a frozen query side: the MLM trains, the static weight is kept, idf.json is not copied", async () => {
   const root = mkdtempSync(join(tmpdir(), "splade-router-"));
   try {
-    const model = loadTrainingModel(OPENSEARCH);
+    const model = await loadTrainingModel(OPENSEARCH);
     await train({ model, rows: rows(), outputDir: root, options: { ...options, learningRateMapping: undefined } });
     assertLayoutLike(root, OPENSEARCH, { without: ["idf.json"] });
     const path = "query_0_SparseStaticEmbedding/model.safetensors";
@@ -94,7 +94,7 @@ test("opensearch layout with a frozen query side: the MLM trains, the static wei
 });
 
 test("learning_rate_mapping: the first AdamW update moves the static weight at its own learning rate", async () => {
-  const source = loadTrainingModel(ST_NATIVE);
+  const source = await loadTrainingModel(ST_NATIVE);
   const routing = routeColumns(source, ["query", "positive", "negative"], { query: "query" });
   const runner = StepRunner.create(
     {
@@ -134,7 +134,7 @@ test("learning_rate_mapping: the first AdamW update moves the static weight at i
 test("a Router run resumed from checkpoint-1 ends bit-identical, and the saved folder reloads with the trained weights", async () => {
   const root = mkdtempSync(join(tmpdir(), "splade-router-"));
   try {
-    const model = loadTrainingModel(ST_NATIVE);
+    const model = await loadTrainingModel(ST_NATIVE);
     const o = { ...options, dropout: true };
     await train({ model, rows: rows(), outputDir: join(root, "a"), options: o });
     const controller = new AbortController();
@@ -143,7 +143,7 @@ test("a Router run resumed from checkpoint-1 ends bit-identical, and the saved f
     for (const f of ["query_0_SparseStaticEmbedding/model.safetensors", "document_0_MLMTransformer/model.safetensors", "checkpoint-2/optimizer.safetensors"]) {
       assert.ok(readFileSync(join(root, "a", f)).equals(readFileSync(join(root, "b", f))), `${f} differs`);
     }
-    const reloaded = loadTrainingModel(join(root, "a"));
+    const reloaded = await loadTrainingModel(join(root, "a"));
     assert.ok(reloaded.router, "the output is a Router model again");
     const fromDisk = trainingWeights(reloaded);
     const fromCheckpoint = trainingWeights(model, join(root, "a", "checkpoint-2"));

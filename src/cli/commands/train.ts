@@ -111,7 +111,7 @@ export function registerTrain(program: Command): void {
       const hub = hubOptionsFromEnv(process.env);
       // A local folder is read as it is (a Router keeps its modules in subfolders; loadTrainingModel names what is missing).
       const dir = existsSync(f.model) ? f.model : await resolveModelPath(f.model, { ...hub, files: MODEL_FILES });
-      const model = loadTrainingModel(dir, { maxSeqLength: f.maxSeqLength });
+      const model = await loadTrainingModel(dir, { maxSeqLength: f.maxSeqLength });
       const rows = readTrainingRows(f.train);
       const data: TrainingEvaluationData | undefined =
         f.evalBeir !== undefined ? { beir: f.evalBeir, split: f.evalSplit, title: f.evalTitle ?? false } : f.evalNanobeir !== undefined ? { nanobeir: parseNanoBeirNames(f.evalNanobeir) } : undefined;
