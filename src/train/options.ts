@@ -70,6 +70,11 @@ export interface TrainingOptions {
   routerMapping?: RouterMapping;
   /** Upstream `learning_rate_mapping`: parameter-name pattern → learning rate (none upstream). */
   learningRateMapping?: LearningRateMapping;
+  /**
+   * Keep a trained SparseStaticEmbedding weight ≥ 0 (projection after each update; see step-graph.ts). Not an
+   * upstream setting: upstream's weights may go negative, which no pruning index can search.
+   */
+  nonNegativeStaticWeights: boolean;
 }
 
 export const TRAINING_DEFAULTS: TrainingOptions = {
@@ -99,4 +104,5 @@ export const TRAINING_DEFAULTS: TrainingOptions = {
   loggingSteps: 100,
   saveSteps: 500,
   loadBestModelAtEnd: true,
+  nonNegativeStaticWeights: true,
 };

@@ -43,7 +43,7 @@ export function parseRouterMapping(json: string): RouterMapping {
   return value as RouterMapping;
 }
 
-export function routeColumns(source: TrainingModelSource, names: readonly string[], mapping: RouterMapping | undefined): ColumnRouting {
+export function routeColumns(source: TrainingModelSource, names: readonly string[], mapping: RouterMapping | undefined, options: { nonNegativeStaticWeights?: boolean } = {}): ColumnRouting {
   const mlm = mlmColumnTokenizer(source.tokenizer, source.maxSeqLength);
   const router = source.router;
   const entries = Object.entries(mapping ?? {});
@@ -71,6 +71,6 @@ export function routeColumns(source: TrainingModelSource, names: readonly string
   return {
     routes,
     tokenizers: routes.map((r) => (r === "static" ? staticTokenizer : mlm)),
-    ...(uses ? { staticRoute: { name: staticWeightName(s), padId: s.tokenizer.padId, ...(s.frozen ? { frozenWeight: s.weight } : {}) } } : {}),
+    ...(uses ? { staticRoute: { name: staticWeightName(s), padId: s.tokenizer.padId, nonNegative: options.nonNegativeStaticWeights ?? true, ...(s.frozen ? { frozenWeight: s.weight } : {}) } } : {}),
   };
 }

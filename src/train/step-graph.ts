@@ -18,7 +18,8 @@
  *
  * Router models (inference-free SPLADE): each column runs through its route — the MLM + SpladePooling, or
  * the SparseStaticEmbedding (static-embedding-graph.ts; its ids are tokenized without special tokens). Only
- * routes some column uses contribute parameters; a frozen static weight is a constant, not a parameter.
+ * routes some column uses contribute parameters; a frozen static weight is a constant, not a parameter, and a
+ * trained one may be kept ≥ 0 (StaticRouteGraphOptions.nonNegative).
  *
  * Shapes: B batch, T_c tokens of column c, V vocabulary, k negatives.
  */
@@ -56,6 +57,13 @@ export interface StaticRouteGraphOptions {
   padId: number;
   /** The weight, when the module is frozen: a constant of the graph, not a parameter. */
   frozenWeight?: Float32Array;
+  /**
+   * Project the weight onto ≥ 0 after each update (max(w, 0)). Upstream's AdamW leaves it unconstrained; a
+   * negative query weight cannot be searched by an index with pruning bounds (ours, OpenSearch rank_features),
+   * and opensearch's own trainable-IDF code applies a ReLU to it. The forward stays upstream's, so a saved
+   * model encodes the same in sentence-transformers.
+   */
+  nonNegative?: boolean;
 }
 
 export interface StepGraphOptions {
@@ -190,7 +198,8 @@ export function buildStepGraph(o: StepGraphOptions): StepGraph {
     const v = b.input(STATE_NAMES.v(p.name), "float32", p.shape);
     const adamScalars = { ...groupScalars[p.lrGroup], biasCorrection2Sqrt: scalars.bias_correction2_sqrt };
     const next = adamwUpdate(b, o.optimizer, adamScalars, { param: { name: p.name }, grad: clipped[i], m, v, decay: p.decay });
-    b.output(next.param, STATE_NAMES.paramOut(p.name), "float32", p.shape);
+    const projected = o.staticRoute?.nonNegative && p.name === o.staticRoute.name ? b.relu(next.param) : next.param;
+    b.output(projected, STATE_NAMES.paramOut(p.name), "float32", p.shape);
     b.output(next.m, STATE_NAMES.mOut(p.name), "float32", p.shape);
     b.output(next.v, STATE_NAMES.vOut(p.name), "float32", p.shape);
     if (o.exposeGradients) b.output(clipped[i], STATE_NAMES.gradClipped(p.name), "float32", p.shape);

@@ -108,7 +108,7 @@ export async function train(run: TrainRunOptions): Promise<TrainResult> {
     state = loaded.state;
     moments = { m: loaded.m, v: loaded.v };
   }
-  const routing = routeColumns(run.model, columnNames(run.rows[0]), o.routerMapping);
+  const routing = routeColumns(run.model, columnNames(run.rows[0]), o.routerMapping, { nonNegativeStaticWeights: o.nonNegativeStaticWeights });
   // Resumed weights come from the checkpoint's model folder (stored keys as in the source checkpoint).
   const weights = trainingWeights(run.model, run.resumeFrom);
   const lrMapping = o.learningRateMapping ?? {};

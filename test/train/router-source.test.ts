@@ -101,7 +101,8 @@ test("router_mapping: mapped columns take their route, the others the default ro
   assert.deepEqual(routeColumns(source, NAMES, { query: "query", positive: "document", negative: "document" }).routes, ["static", "mlm", "mlm"]);
   assert.deepEqual(routeColumns(source, NAMES, { positive: "query" }).routes, ["mlm", "static", "mlm"]);
   const routing = routeColumns(source, NAMES, { query: "query" });
-  assert.deepEqual(routing.staticRoute, { name: "query_0_SparseStaticEmbedding.weight", padId: 0 });
+  assert.deepEqual(routing.staticRoute, { name: "query_0_SparseStaticEmbedding.weight", padId: 0, nonNegative: true });
+  assert.equal(routeColumns(source, NAMES, { query: "query" }, { nonNegativeStaticWeights: false }).staticRoute!.nonNegative, false);
   const frozen = routeColumns(await loadTrainingModel(join(FIXTURES, OPENSEARCH)), NAMES, { query: "query" });
   assert.equal(frozen.staticRoute!.frozenWeight!.length, 30522, "a frozen weight is a constant");
   assert.equal(routeColumns(source, NAMES, { negative: "document" }).staticRoute, undefined, "no column uses the static route");

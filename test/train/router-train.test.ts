@@ -93,42 +93,60 @@ test("opensearch layout with a frozen query side: the MLM trains, the static wei
   }
 });
 
-test("learning_rate_mapping: the first AdamW update moves the static weight at its own learning rate", async () => {
+async function firstUpdate(o: { staticLr: number; nonNegative: boolean }) {
   const source = await loadTrainingModel(ST_NATIVE);
-  const routing = routeColumns(source, ["query", "positive", "negative"], { query: "query" });
+  const routing = routeColumns(source, ["query", "positive", "negative"], { query: "query" }, { nonNegativeStaticWeights: o.nonNegative });
   const runner = StepRunner.create(
     {
       config: source.config, pooling: source.pooling, columns: 3, dropout: false, exposeGradients: true,
       loss: { base: { kind: "mnrl", scale: 1 }, documentRegularizerWeight: 1e-3, queryRegularizerWeight: null, useDocumentRegularizerOnly: true },
       optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 },
       columnRoutes: routing.routes, staticRoute: routing.staticRoute,
-      learningRates: { mapping: { "SparseStaticEmbedding\\.weight": 1e-2 }, upstreamNames: (p) => upstreamParameterNames(source, p) },
+      learningRates: { mapping: { "SparseStaticEmbedding\\.weight": o.staticLr }, upstreamNames: (p) => upstreamParameterNames(source, p) },
     },
     trainingWeights(source),
     { threads: 1 },
   );
   try {
-    assert.deepEqual(runner.params.filter((p) => p.lrGroup === 1).map((p) => p.name), [STATIC]);
     const before = new Map([...runner.state.params].map(([k, v]) => [k, Float32Array.from(v)]));
     const batch = tokenizeRows(source.tokenizer, train3Rows(readTrain3(), 0), { maxLength: source.maxSeqLength, labels: false, columns: routing.tokenizers });
     const adam = (lr: number) => adamwScalars(ADAMW_DEFAULTS, 1, lr);
-    const r = await runner.update(batch, { ...adam(1e-3), groups: [adam(1e-2)], lambdaDocument: 1e-3, lambdaQuery: 0, gradScale: 1, dropoutSeed: 1 });
-    for (const [name, lr] of [[STATIC, 1e-2], ["vocab_projector.bias", 1e-3], ["distilbert.transformer.layer.0.ffn.lin1.weight", 1e-3]] as const) {
-      const g = r.gradients!.get(name)!;
-      const after = runner.state.params.get(name)!;
-      let checked = 0;
-      g.forEach((gi, i) => {
-        if (Math.abs(gi) < 1e-6) return;
-        // AdamW at t = 1: m̂ = g, v̂ = g², so Δ = −lr · g / (|g| + ε).
-        const expected = before.get(name)![i] - (lr * gi) / (Math.abs(gi) + 1e-8);
-        assert.ok(Math.abs(after[i] - expected) <= 1e-6 + 1e-5 * Math.abs(expected), `${name}[${i}]: ${after[i]} vs ${expected}`);
-        checked++;
-      });
-      assert.ok(checked > 0, `${name} has non-zero gradients`);
-    }
+    const r = await runner.update(batch, { ...adam(1e-3), groups: [adam(o.staticLr)], lambdaDocument: 1e-3, lambdaQuery: 0, gradScale: 1, dropoutSeed: 1 });
+    return { runner, before, gradients: r.gradients!, after: runner.state.params };
   } finally {
     await runner.release();
   }
+}
+
+test("learning_rate_mapping: the first AdamW update moves the static weight at its own learning rate", async () => {
+  const { runner, before, gradients, after } = await firstUpdate({ staticLr: 1e-2, nonNegative: true });
+  assert.deepEqual(runner.params.filter((p) => p.lrGroup === 1).map((p) => p.name), [STATIC]);
+  for (const [name, lr] of [[STATIC, 1e-2], ["vocab_projector.bias", 1e-3], ["distilbert.transformer.layer.0.ffn.lin1.weight", 1e-3]] as const) {
+    const g = gradients.get(name)!;
+    let checked = 0;
+    g.forEach((gi, i) => {
+      if (Math.abs(gi) < 1e-6) return;
+      // AdamW at t = 1: m̂ = g, v̂ = g², so Δ = −lr · g / (|g| + ε).
+      const expected = before.get(name)![i] - (lr * gi) / (Math.abs(gi) + 1e-8);
+      assert.ok(Math.abs(after.get(name)![i] - expected) <= 1e-6 + 1e-5 * Math.abs(expected), `${name}[${i}]: ${after.get(name)![i]} vs ${expected}`);
+      checked++;
+    });
+    assert.ok(checked > 0, `${name} has non-zero gradients`);
+  }
+});
+
+test("static weights are projected onto ≥ 0 after the update, unless negative weights are allowed (upstream)", async () => {
+  // A step of 50 takes every weight with a positive gradient below 0 (the fixture's weights are < 20).
+  const kept = await firstUpdate({ staticLr: 50, nonNegative: true });
+  const free = await firstUpdate({ staticLr: 50, nonNegative: false });
+  const g = kept.gradients.get(STATIC)!;
+  const pushedDown = [...g.keys()].filter((i) => g[i] > 1e-6);
+  assert.ok(pushedDown.length > 5);
+  for (const i of pushedDown) {
+    assert.equal(kept.after.get(STATIC)![i], 0, `weight ${i} clamped at 0`);
+    assert.ok(free.after.get(STATIC)![i] < 0, `weight ${i} negative without the projection`);
+  }
+  assert.ok(kept.after.get(STATIC)!.every((w) => w >= 0));
 });
 
 test("a Router run resumed from checkpoint-1 ends bit-identical, and the saved folder reloads with the trained weights", async () => {

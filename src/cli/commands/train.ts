@@ -55,7 +55,7 @@ interface TrainFlags {
   loss: "mnrl" | "margin-mse"; scale: number; shuffle: boolean; dropout: "on" | "off"; seed: number; evalSteps: number; loggingSteps: number;
   saveSteps?: number; saveTotalLimit?: number; maxSeqLength?: number; weightDecay: number; maxGradNorm: number; metricForBestModel?: string;
   log?: string; resumeFromCheckpoint?: string; threads?: number;
-  routerMapping?: string; learningRateMapping?: string; useDocumentRegularizerOnly?: boolean;
+  routerMapping?: string; learningRateMapping?: string; useDocumentRegularizerOnly?: boolean; allowNegativeStaticWeights?: boolean;
 }
 
 function logLine(r: StepLogRecord): string {
@@ -105,6 +105,7 @@ export function registerTrain(program: Command): void {
     .option("--resume-from-checkpoint <dir>", "continue from a checkpoint-N folder")
     .option("--threads <n>", "onnxruntime threads (default: all cores)", int(1))
     .option("--router-mapping <json>", "Router models: training column → route, e.g. '{\"query\": \"query\"}' (other columns: the default route)")
+    .option("--allow-negative-static-weights", "let trained SparseStaticEmbedding (query) weights go below 0, as upstream (such queries cannot be searched by a pruning index)")
     .option("--learning-rate-mapping <json>", "parameter-name regex → learning rate, e.g. '{\"SparseStaticEmbedding\\\\.weight\": 1e-3}'")
     .action(async (f: TrainFlags) => {
       if (f.evalBeir !== undefined && f.evalNanobeir !== undefined) throw new SpladeError("INVALID_ARGUMENT", "give at most one of --eval-beir and --eval-nanobeir");
@@ -126,6 +127,7 @@ export function registerTrain(program: Command): void {
         saveSteps: f.saveSteps ?? f.evalSteps, saveTotalLimit: f.saveTotalLimit, weightDecay: f.weightDecay, maxGradNorm: f.maxGradNorm,
         metricForBestModel: f.metricForBestModel, loadBestModelAtEnd: evaluator !== undefined, threads: f.threads,
         useDocumentRegularizerOnly: f.useDocumentRegularizerOnly ?? false,
+        nonNegativeStaticWeights: !(f.allowNegativeStaticWeights ?? false),
         ...(f.routerMapping !== undefined ? { routerMapping: parseRouterMapping(f.routerMapping) } : {}),
         ...(f.learningRateMapping !== undefined ? { learningRateMapping: parseLearningRateMapping(f.learningRateMapping) } : {}),
       };

@@ -72,6 +72,7 @@ function hyperparameters(input: ModelCardInput): Array<[string, unknown]> {
     ["load_best_model_at_end", o.loadBestModelAtEnd],
     ["metric_for_best_model", input.metricName ?? null],
     ...(o.routerMapping ? [["router_mapping", JSON.stringify(o.routerMapping)] as [string, unknown]] : []),
+    ...(input.source.router ? [["non_negative_static_weights (splade-ts)", o.nonNegativeStaticWeights] as [string, unknown]] : []),
     ...(o.learningRateMapping && Object.keys(o.learningRateMapping).length > 0 ? [["learning_rate_mapping", JSON.stringify(o.learningRateMapping)] as [string, unknown]] : []),
   ];
 }
