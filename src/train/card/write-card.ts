@@ -107,7 +107,7 @@ export function modelCard(input: ModelCardInput): string {
   const lines = [
     `# SPLADE sparse encoder fine-tuned from ${base}${input.datasetName ? ` on ${input.datasetName}` : ""}`,
     "",
-    `This is a ${kind} model finetuned from ${base} with splade-ts. It maps sentences & paragraphs to a ${source.config.vocabSize}-dimensional sparse vector space and can be used for semantic search and sparse retrieval.`,
+    `This is ${source.router ? "an" : "a"} ${kind} model finetuned from ${base} with splade-ts. It maps sentences & paragraphs to a ${source.config.vocabSize}-dimensional sparse vector space and can be used for semantic search and sparse retrieval.`,
     "",
     "## Model Details",
     "",
