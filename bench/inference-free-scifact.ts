@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- inference-free-scifact --init <dir> [--model <trained dir>…] [--threads 2] [--repeat 3]`
+ * `npm run bench -- inference-free-scifact --init <dir> [--model <trained dir>…] [--threads 2] [--repeat 3] [--only eval|timing]`
  *
  * The inference-free recipe's numbers on BEIR SciFact test (../shared/data/scifact, title + text, 300 queries,
  * 5,183 documents, sentence-transformers conventions), all in one run, against BM25 as the baseline:
@@ -13,6 +13,8 @@
  * For each: nDCG@10, query / document active dims, and the query encode time (one query per call, best of
  * `repeat` passes over the 300 queries after a warm-up; µs per query) — no onnxruntime session for a
  * SparseStaticEmbedding query route. Ratio = nDCG@10 / BM25's.
+ * `--only eval` skips the timings (nDCG does not depend on load: run it under cpu-shared); `--only timing` skips
+ * the evaluations (a short run for a quiet machine).
  */
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -52,7 +54,7 @@ function idfLexicalModel(init: string, dir: string): void {
   for (const f of ["modules.json", "config_sentence_transformers.json"]) writeFileSync(join(dir, f), readFileSync(join(init, f)));
 }
 
-async function queryUs(dir: string, queries: string[], repeat: number, threads: number): Promise<number | null> {
+async function queryUs(dir: string, queries: string[], repeat: number, threads: number): Promise<number> {
   const encoder = await SparseEncoder.fromPretrained(dir, { threads });
   try {
     let best = Infinity;
@@ -73,6 +75,8 @@ export async function main(args: string[]): Promise<void> {
   if (!init) throw new Error("usage: npm run bench -- inference-free-scifact --init <dir> [--model <dir>…]");
   const threads = Number(flags(args, "threads")[0] ?? 2);
   const repeat = Number(flags(args, "repeat")[0] ?? 3);
+  const only = flags(args, "only")[0];
+  if (only !== undefined && only !== "eval" && only !== "timing") throw new Error(`--only: "eval" or "timing", not "${only}"`);
   const root = mkdtempSync(join(tmpdir(), "splade-if-bench-"));
   try {
     const lexical = join(root, "idf-lexical");
@@ -83,15 +87,19 @@ export async function main(args: string[]): Promise<void> {
     const rows: Array<Record<string, unknown>> = [];
     let bm25: number | undefined;
     for (const [name, spec] of [["BM25", "bm25"], ["IDF-only lexical", lexical], ["init (untrained)", init], ...flags(args, "model").map((m) => [m, m])]) {
-      const model = await openEvaluationModel(spec, {});
-      const t0 = Date.now();
-      const [result] = await evaluateModel({ model, datasets: [async () => dataset], conventions: "st" });
-      await model.release?.();
-      const ndcg = result.metrics["ndcg@10"];
-      bm25 ??= ndcg;
-      const us = spec === "bm25" ? null : await queryUs(spec, queries, repeat, threads);
-      rows.push({ name, ndcg10: +ndcg.toFixed(4), ratio_to_bm25: +(ndcg / bm25).toFixed(3), query_active_dims: +result.sparsity.query_active_dims.toFixed(1),
-        corpus_active_dims: +result.sparsity.corpus_active_dims.toFixed(1), query_us: us === null ? null : +us.toFixed(1), eval_s: (Date.now() - t0) / 1000 });
+      const row: Record<string, unknown> = { name };
+      if (only !== "timing") {
+        const model = await openEvaluationModel(spec, {});
+        const t0 = Date.now();
+        const [result] = await evaluateModel({ model, datasets: [async () => dataset], conventions: "st" });
+        await model.release?.();
+        const ndcg = result.metrics["ndcg@10"];
+        bm25 ??= ndcg;
+        Object.assign(row, { ndcg10: +ndcg.toFixed(4), ratio_to_bm25: +(ndcg / bm25).toFixed(3), query_active_dims: +result.sparsity.query_active_dims.toFixed(1),
+          corpus_active_dims: +result.sparsity.corpus_active_dims.toFixed(1), eval_s: (Date.now() - t0) / 1000 });
+      }
+      if (only !== "eval" && spec !== "bm25") row.query_us = +(await queryUs(spec, queries, repeat, threads)).toFixed(1);
+      rows.push(row);
       console.log(JSON.stringify(rows[rows.length - 1]));
     }
     console.log(JSON.stringify({ bench: "inference-free-scifact", threads, queries: queries.length, rows }));
