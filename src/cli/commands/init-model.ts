@@ -1,9 +1,11 @@
 /**
  * `splade init-model --output <dir> --vocab <vocab.txt> [--tokenizer-json <file>] [--architecture distilbert|bert]
- *   [--layers 1] [--dim 32] [--heads 4] [--ffn 4·dim] [--max-positions 512] [--seed 42]
+ *   [--layers 1] [--dim 32] [--heads 4] [--ffn 4·dim] [--max-positions 512] [--seed 42] [--init-std 0.02]
+ *   [--embedding-std <init-std>] [--vocab-bias 0]
  *   [--inference-free (--idf-corpus <BEIR folder|corpus.jsonl> [--title] | --idf-json <idf.json>) [--freeze-query-weights]]`
  * Writes a randomly initialised *ForMaskedLM folder (src/train/init-model.ts) that `splade train` can start
- * from, e.g. the SciFact recipe's 1-layer, 32-dim model with the bert-base-uncased vocabulary. With
+ * from, e.g. the SciFact recipe's 1-layer, 32-dim model with the bert-base-uncased vocabulary
+ * (`--embedding-std 0.3 --init-std 0.1 --vocab-bias -3`, BENCHMARKS.md). With
  * --inference-free, an inference-free SPLADE Router instead (src/train/init-inference-free.ts): that MLM as the
  * document side and, as the query side, IDF weights computed on a corpus (src/train/idf.ts) or read from an
  * opensearch-style idf.json.
@@ -25,6 +27,18 @@ function int(value: string): number {
   return n;
 }
 
+function std(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a finite number ≥ 0");
+  return n;
+}
+
+function finite(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError("expected a finite number");
+  return n;
+}
+
 interface InitFlags {
   output: string;
   vocab: string;
@@ -36,6 +50,9 @@ interface InitFlags {
   ffn?: number;
   maxPositions: number;
   seed: number;
+  initStd: number;
+  embeddingStd?: number;
+  vocabBias: number;
   inferenceFree?: boolean;
   idfCorpus?: string;
   idfJson?: string;
@@ -67,6 +84,9 @@ export function registerInitModel(program: Command): void {
     .option("--ffn <n>", "feed-forward size (default 4 × dim)", int)
     .option("--max-positions <n>", "max_position_embeddings", int, 512)
     .option("--seed <n>", "random seed", int, 42)
+    .option("--init-std <x>", "std of the Linear and Embedding weights (transformers' initializer_range)", std, 0.02)
+    .option("--embedding-std <x>", "std of the word embeddings, also the tied MLM decoder (default: --init-std)", std)
+    .option("--vocab-bias <x>", "initial value of the MLM head's vocabulary bias (negative: sparse vectors at init)", finite, 0)
     .option("--inference-free", "write an inference-free SPLADE Router: IDF query weights + this MLM for documents")
     .option("--idf-corpus <path>", "with --inference-free: BEIR folder or corpus.jsonl to compute the IDF on")
     .option("--title", "with --idf-corpus: documents are \"title text\"")
@@ -75,7 +95,7 @@ export function registerInitModel(program: Command): void {
     .action(async (f: InitFlags) => {
       const model: InitModelOptions = {
         architecture: f.architecture, layers: f.layers, dim: f.dim, heads: f.heads, ffn: f.ffn, maxPositions: f.maxPositions,
-        vocab: f.vocab, tokenizerJson: f.tokenizerJson, seed: f.seed,
+        vocab: f.vocab, tokenizerJson: f.tokenizerJson, seed: f.seed, initStd: f.initStd, embeddingStd: f.embeddingStd, vocabBias: f.vocabBias,
       };
       if (!f.inferenceFree) {
         if (f.idfCorpus !== undefined || f.idfJson !== undefined || f.freezeQueryWeights) throw new SpladeError("INVALID_ARGUMENT", "--idf-corpus, --idf-json and --freeze-query-weights need --inference-free");
