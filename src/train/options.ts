@@ -25,7 +25,7 @@ export interface TrainingOptions {
   lr: number;
   /** HF warmup_ratio (0 upstream; seed card 0.1), used when warmupSteps is 0. */
   warmupRatio: number;
-  /** HF warmup_steps (0). */
+  /** HF warmup_steps (0): when > 0 it replaces the ratio; no warm-up at all is warmupSteps 0 with warmupRatio 0 (the CLI's --warmup-steps 0). */
   warmupSteps: number;
   /** HF adam_beta1/2, adam_epsilon, weight_decay, max_grad_norm. */
   beta1: number;

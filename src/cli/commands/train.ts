@@ -11,7 +11,8 @@
  * documents) and usually a --learning-rate-mapping for its query weights ('{"SparseStaticEmbedding\\.weight": 1e-3}'),
  * upstream's `router_mapping` and `learning_rate_mapping` as JSON. --log writes one JSON line per optimizer step (rewritten
  * from the checkpoint's history on --resume-from-checkpoint, so the file equals an uninterrupted run's).
- * Progress (bar and ETA) on a terminal; a line per logging step on stderr; Ctrl-C stops before the next step.
+ * An explicit --warmup-steps (0 included: no warm-up, as transformers' warmup_steps=0 with warmup_ratio 0) replaces the
+ * default --warmup-ratio. Progress (bar and ETA) on a terminal; a line per logging step on stderr; Ctrl-C stops before the next step.
  */
 import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -81,7 +82,7 @@ export function registerTrain(program: Command): void {
     .option("--gradient-accumulation-steps <n>", "micro-batches per optimizer step", int(1), d.gradientAccumulationSteps)
     .option("--lr <x>", "peak learning rate", num, d.lr)
     .addOption(new Option("--warmup-ratio <x>", "linear warm-up over this fraction of the steps").argParser(num).default(d.warmupRatio).conflicts("warmupSteps"))
-    .option("--warmup-steps <n>", "linear warm-up steps", int(1))
+    .option("--warmup-steps <n>", "linear warm-up steps (0: none, the first update at the full --lr)", int(0))
     .option("--lambda-document <x>", "FLOPS weight of documents", num, d.lambdaDocument)
     .option("--lambda-query <x>", "FLOPS weight of queries", num, d.lambdaQuery as number)
     .option("--use-document-regularizer-only", "one document FLOPS term over every column (queries included), no query term")
