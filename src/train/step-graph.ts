@@ -26,6 +26,7 @@
 import { GraphBuilder, type V } from "../graph/builder.js";
 import type { GraphIR } from "../graph/ir.js";
 import { differentiate } from "../graph/autodiff/index.js";
+import { foldOutputIdentities } from "../graph/fold-output-identities.js";
 import type { TransformerConfig } from "../model/config.js";
 import type { ModelContext, ParamSource } from "../model/context.js";
 import { buildMaskedLm } from "../model/mlm.js";
@@ -34,8 +35,8 @@ import { SpladeError } from "../util/errors.js";
 import { hashDropout } from "./dropout.js";
 import { dropKeyBiases, keyBiasNames } from "./key-bias.js";
 import { LOSS_PART_NAMES, spladeLoss, type SpladeLossConfig } from "./losses/splade-loss.js";
-import { adamwUpdate, type AdamWOptions } from "./optimizer/adamw.js";
-import { clipGradNorm } from "./optimizer/clip.js";
+import { adamwShared, adamwUpdate, type AdamWOptions, type AdamWShared } from "./optimizer/adamw.js";
+import { clipCoefficient } from "./optimizer/clip.js";
 import { learningRateGroups, type LearningRateMapping } from "./optimizer/lr-mapping.js";
 import type { RouteKind } from "./router-source.js";
 import { sparseStaticEmbedding } from "./static-embedding-graph.js";
@@ -189,20 +190,27 @@ export function buildStepGraph(o: StepGraphOptions): StepGraph {
 
   if (o.mode === "accumulate") {
     params.forEach((p, i) => b.output(grads[i], STATE_NAMES.accOut(p.name), "float32", p.shape));
+    foldOutputIdentities(g.ir);
     return { ir: g.ir, params };
   }
-  const { norm, clipped } = clipGradNorm(b, grads, o.optimizer.maxGradNorm);
+  const { norm, coef } = clipCoefficient(b, grads, o.optimizer.maxGradNorm);
   b.output(norm, STEP_OUTPUTS.gradNorm, "float32", []);
+  // Per learning-rate group, the update's shared scalars, with the clipping coefficient folded into the moment updates.
+  const shared = new Map<number, AdamWShared>();
+  const sharedFor = (group: number) => {
+    if (!shared.has(group)) shared.set(group, adamwShared(b, o.optimizer, { ...groupScalars[group], biasCorrection2Sqrt: scalars.bias_correction2_sqrt }, coef));
+    return shared.get(group)!;
+  };
   params.forEach((p, i) => {
     const m = b.input(STATE_NAMES.m(p.name), "float32", p.shape);
     const v = b.input(STATE_NAMES.v(p.name), "float32", p.shape);
-    const adamScalars = { ...groupScalars[p.lrGroup], biasCorrection2Sqrt: scalars.bias_correction2_sqrt };
-    const next = adamwUpdate(b, o.optimizer, adamScalars, { param: { name: p.name }, grad: clipped[i], m, v, decay: p.decay });
+    const next = adamwUpdate(b, o.optimizer, sharedFor(p.lrGroup), { param: { name: p.name }, grad: grads[i], m, v, decay: p.decay });
     const projected = o.staticRoute?.nonNegative && p.name === o.staticRoute.name ? b.relu(next.param) : next.param;
     b.output(projected, STATE_NAMES.paramOut(p.name), "float32", p.shape);
     b.output(next.m, STATE_NAMES.mOut(p.name), "float32", p.shape);
     b.output(next.v, STATE_NAMES.vOut(p.name), "float32", p.shape);
-    if (o.exposeGradients) b.output(clipped[i], STATE_NAMES.gradClipped(p.name), "float32", p.shape);
+    if (o.exposeGradients) b.output(b.mul(grads[i], coef), STATE_NAMES.gradClipped(p.name), "float32", p.shape);
   });
+  foldOutputIdentities(g.ir);
   return { ir: g.ir, params };
 }
