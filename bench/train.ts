@@ -2,7 +2,7 @@
  * `npm run bench -- train [--pairs 8] [--qlen 32] [--dlen 256] [--threads 2] [--repeat 3] [--layers 6] [--rounds 1]
  *   [--no-baseline] [--no-ceiling]`: one SPLADE training step at DistilBERT-base size (random weights) against the
  * PyTorch baseline of the same shape in the same run (bench/_torch-baseline.ts: ../shared/bench/torch_baseline.py
- * train with tcmalloc; a glibc-malloc baseline is refused), and against the machine's fp32 MatMul ceiling
+ * train with tcmalloc and a real OpenBLAS kernel; a glibc-malloc baseline is refused), and against the machine's fp32 MatMul ceiling
  * (bench/_ceiling.ts) measured in the same run.
  *
  * Same work on both sides: `pairs` queries of `qlen` tokens and 2·pairs documents of `dlen` tokens (one
@@ -86,7 +86,7 @@ export async function main(args: string[]): Promise<void> {
     const torchS = Number(torch.json.s_per_step);
     bestTorch = Math.min(bestTorch, torchS);
     console.log(JSON.stringify({ round, baseline: TORCH_BASELINE, ...torch.json }));
-    console.log(`round ${round}: speed-up vs PyTorch (${torch.allocator}) ${(torchS / ours).toFixed(2)}× (torch ${torchS} s / ours ${ours.toFixed(3)} s per step)`);
+    console.log(`round ${round}: speed-up vs PyTorch (${torch.allocator}, OpenBLAS ${torch.openblasCore}) ${(torchS / ours).toFixed(2)}× (torch ${torchS} s / ours ${ours.toFixed(3)} s per step)`);
   }
   await runner.release();
   if (a.rounds > 1 && Number.isFinite(bestTorch)) {
