@@ -8,13 +8,22 @@
  * Same work on both sides: `pairs` queries of `qlen` tokens and 2·pairs documents of `dlen` tokens (one
  * positive and one hard negative each), SpladeLoss(MNRL scale 1 + FLOPS 1e-3 / 5e-5), backward, clipping to
  * norm 1, AdamW; no dropout (the baseline has none). Token ids uniform in [1000, 30522), all unmasked.
+ * `--vocab-bias` sets the MLM head's output bias (default 0): with transformers' init every one of the 30,522
+ * words is active in every vector, the dense worst case; −2.3 (as bench/encode.ts) leaves ~100 active words per
+ * document, as in trained SPLADE models (the seed card's: 90–170 per document, 20–50 per query). PyTorch's
+ * step is dense either way; ours skips inactive words in the vocabulary backward (autodiff/rules/max-matmul.ts).
+ * The active dimensions are measured and printed.
  * Reported: the first step alone, seconds per step (best of `repeat` after it), this process's peak RSS, the
  * ratio torch / ours, and the efficiency: effective GFLOP/s (3 × the forward pass's matrix-product FLOPs —
  * forward, input and weight gradients, the count PyTorch's dense backward does — over our step time) divided
  * by the ceiling's GFLOP/s. With `--rounds R` our steps and the baseline take turns R times, each round's ratio
  * printed, then the best of each side.
  */
-import { normalizeConfig } from "../src/model/config.js";
+import { spladeGraph } from "../src/encoder/splade-graph.js";
+import { serializeModel } from "../src/graph/onnx-proto.js";
+import { GraphSession, ort } from "../src/graph/session.js";
+import { MS_DOMAIN } from "../src/model/layers.js";
+import { normalizeConfig, type TransformerConfig } from "../src/model/config.js";
 import { adamwScalars } from "../src/train/optimizer/adamw.js";
 import { StepRunner, type TokenizedColumn } from "../src/train/step-runner.js";
 import { Rng } from "../src/util/rng.js";
@@ -31,8 +40,19 @@ function column(rng: Rng, rows: number, tokens: number): TokenizedColumn {
   return { inputIds: ids, attentionMask: new BigInt64Array(rows * tokens).fill(1n), batchSize: rows, seqLen: tokens };
 }
 
+/** Mean active (non-zero) dimensions of the SPLADE vectors of a column under the given parameters. */
+async function activeDims(config: TransformerConfig, params: Map<string, Float32Array>, col: TokenizedColumn, threads: number): Promise<number> {
+  const g = spladeGraph(config, { get: (key) => params.get(key)! }, { pooling: { pooling: "max", activation: "relu" } });
+  const session = await GraphSession.create(serializeModel(g.ir, { domains: { [MS_DOMAIN]: 1 } }), { threads });
+  const dims = [col.batchSize, col.seqLen];
+  const out = await session.run({ input_ids: new ort.Tensor("int64", col.inputIds, dims), attention_mask: new ort.Tensor("int64", col.attentionMask, dims) });
+  await session.release();
+  const v = out.splade.data as Float32Array;
+  return v.reduce((n, x) => n + (x > 0 ? 1 : 0), 0) / col.batchSize;
+}
+
 export async function main(args: string[]): Promise<void> {
-  const a = { pairs: flag(args, "pairs", 8), qlen: flag(args, "qlen", 32), dlen: flag(args, "dlen", 256), threads: flag(args, "threads", 2), repeat: flag(args, "repeat", 3), layers: flag(args, "layers", 6), rounds: flag(args, "rounds", 1) };
+  const a = { pairs: flag(args, "pairs", 8), qlen: flag(args, "qlen", 32), dlen: flag(args, "dlen", 256), threads: flag(args, "threads", 2), repeat: flag(args, "repeat", 3), layers: flag(args, "layers", 6), rounds: flag(args, "rounds", 1), vocabBias: flag(args, "vocab-bias", 0) };
   const config = normalizeConfig({ model_type: "distilbert", n_layers: a.layers });
   const size = { layers: config.layers, hidden: config.hidden, ffn: config.intermediate, vocab: config.vocabSize };
   const stepGflop = (3 * (spladeForwardFlops(size, a.pairs, a.qlen) + spladeForwardFlops(size, 2 * a.pairs, a.dlen))) / 1e9;
@@ -51,6 +71,7 @@ export async function main(args: string[]): Promise<void> {
     (key, shape) => {
       const n = shape.reduce((x, y) => x * y, 1);
       if (/(LayerNorm|layer_norm)\.weight$/.test(key)) return new Float32Array(n).fill(1);
+      if (key === "vocab_projector.bias") return new Float32Array(n).fill(a.vocabBias);
       return Float32Array.from({ length: n }, () => (key.endsWith("bias") ? 0 : 0.02 * rng.normal()));
     },
     { threads: a.threads },
@@ -66,6 +87,8 @@ export async function main(args: string[]): Promise<void> {
     }
     return times;
   };
+  const active = { query: await activeDims(config, runner.state.params, batch.columns[0], a.threads), document: await activeDims(config, runner.state.params, batch.columns[1], a.threads) };
+  console.log(`vocabulary bias ${a.vocabBias}: ${active.document.toFixed(0)} active dimensions per document, ${active.query.toFixed(0)} per query (of ${config.vocabSize})`);
   const [first] = await runSteps(1);
   console.log(`graph build + session + first step: ${((performance.now() - started) / 1000).toFixed(1)} s (first step alone ${first.toFixed(2)} s); ${stepGflop.toFixed(0)} GFLOP per step (3 × forward matrix products)`);
   const baselineArgs = ["--pairs", String(a.pairs), "--qlen", String(a.qlen), "--dlen", String(a.dlen), "--threads", String(a.threads), "--repeat", String(a.repeat), "--layers", String(a.layers)];
