@@ -43,7 +43,7 @@ function cpuFlags(): Set<string> {
 
 /** The kernel OpenBLAS picks by itself here, and the one the baseline should use. */
 export function openblasKernel(): { detected: string; use: string | null } {
-  const env = { ...process.env, OPENBLAS_VERBOSE: "2" };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_VERBOSE: "2" };
   delete env.OPENBLAS_CORETYPE;
   const r = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8", env });
   const detected = /Core: (\w+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? "unknown";

@@ -12,7 +12,8 @@
  * words is active in every vector, the dense worst case; −2.3 (as bench/encode.ts) leaves ~100 active words per
  * document, as in trained SPLADE models (the seed card's: 90–170 per document, 20–50 per query). PyTorch's
  * step is dense either way; ours skips inactive words in the vocabulary backward (autodiff/rules/max-matmul.ts).
- * The active dimensions are measured and printed.
+ * The active dimensions are measured and printed. Our side runs with tcmalloc when it is installed, as
+ * `splade train` does (bin/tcmalloc.js; SPLADE_TCMALLOC=0 measures glibc malloc).
  * Reported: the first step alone, seconds per step (best of `repeat` after it), this process's peak RSS, the
  * ratio torch / ours, and the efficiency: effective GFLOP/s (3 × the forward pass's matrix-product FLOPs —
  * forward, input and weight gradients, the count PyTorch's dense backward does — over our step time) divided
@@ -27,6 +28,7 @@ import { normalizeConfig, type TransformerConfig } from "../src/model/config.js"
 import { adamwScalars } from "../src/train/optimizer/adamw.js";
 import { StepRunner, type TokenizedColumn } from "../src/train/step-runner.js";
 import { Rng } from "../src/util/rng.js";
+import { rerunWithTcmalloc } from "../bin/tcmalloc.js";
 import { matmulCeiling, spladeForwardFlops } from "./_ceiling.js";
 import { runTorchBaseline, TORCH_BASELINE } from "./_torch-baseline.js";
 
@@ -52,6 +54,9 @@ async function activeDims(config: TransformerConfig, params: Map<string, Float32
 }
 
 export async function main(args: string[]): Promise<void> {
+  // Our side runs as `splade train` does: with tcmalloc when installed (bin/tcmalloc.js; SPLADE_TCMALLOC=0 for glibc).
+  if (await rerunWithTcmalloc("train")) return;
+  const allocator = (process.env.LD_PRELOAD ?? "").includes("tcmalloc") ? "tcmalloc" : "glibc";
   const a = { pairs: flag(args, "pairs", 8), qlen: flag(args, "qlen", 32), dlen: flag(args, "dlen", 256), threads: flag(args, "threads", 2), repeat: flag(args, "repeat", 3), layers: flag(args, "layers", 6), rounds: flag(args, "rounds", 1), vocabBias: flag(args, "vocab-bias", 0) };
   const config = normalizeConfig({ model_type: "distilbert", n_layers: a.layers });
   const size = { layers: config.layers, hidden: config.hidden, ffn: config.intermediate, vocab: config.vocabSize };
@@ -88,7 +93,7 @@ export async function main(args: string[]): Promise<void> {
     return times;
   };
   const active = { query: await activeDims(config, runner.state.params, batch.columns[0], a.threads), document: await activeDims(config, runner.state.params, batch.columns[1], a.threads) };
-  console.log(`vocabulary bias ${a.vocabBias}: ${active.document.toFixed(0)} active dimensions per document, ${active.query.toFixed(0)} per query (of ${config.vocabSize})`);
+  console.log(`our allocator: ${allocator}; vocabulary bias ${a.vocabBias}: ${active.document.toFixed(0)} active dimensions per document, ${active.query.toFixed(0)} per query (of ${config.vocabSize})`);
   const [first] = await runSteps(1);
   console.log(`graph build + session + first step: ${((performance.now() - started) / 1000).toFixed(1)} s (first step alone ${first.toFixed(2)} s); ${stepGflop.toFixed(0)} GFLOP per step (3 × forward matrix products)`);
   const baselineArgs = ["--pairs", String(a.pairs), "--qlen", String(a.qlen), "--dlen", String(a.dlen), "--threads", String(a.threads), "--repeat", String(a.repeat), "--layers", String(a.layers)];
