@@ -47,11 +47,13 @@ export interface TransformerSize {
 
 /**
  * Multiply-add FLOPs (2 per MAC) of one forward pass of a BERT-style masked LM with SPLADE pooling over
- * `rows` sequences of `tokens`: per layer Q, K, V, O and the two FFN products, attention scores and mixing;
- * the MLM head's transform and vocabulary projection. Elementwise work is not counted.
+ * `rows` sequences of `tokens`: per layer Q, K, V, O and the two FFN products, attention scores and mixing,
+ * and the MLM head's transform (`body`); the vocabulary projection (`vocab`). Elementwise work is not counted.
  */
-export function spladeForwardFlops(s: TransformerSize, rows: number, tokens: number): number {
+export function spladeForwardFlops(s: TransformerSize, rows: number, tokens: number): { body: number; vocab: number; total: number } {
   const n = rows * tokens;
   const perLayer = n * (4 * s.hidden * s.hidden + 2 * s.hidden * s.ffn) + 2 * rows * tokens * tokens * s.hidden;
-  return 2 * (s.layers * perLayer + n * s.hidden * s.hidden + n * s.hidden * s.vocab);
+  const body = 2 * (s.layers * perLayer + n * s.hidden * s.hidden);
+  const vocab = 2 * n * s.hidden * s.vocab;
+  return { body, vocab, total: body + vocab };
 }
