@@ -1,85 +1,76 @@
 /**
- * The PyTorch baseline (../shared/bench/torch_baseline.py via Debian's /usr/bin/python3) at its best, or a
- * refusal that says what to install. Two things decide whether Debian's torch is at its best on a CPU:
- *
- * - the allocator: with glibc malloc every batch maps and faults in fresh gigabyte tensors (25 s instead of
- *   4.7 s per batch on these VMs); the script preloads tcmalloc when libtcmalloc-minimal4 is installed, and
- *   a run that reports another allocator is refused;
- * - OpenBLAS's kernel: Debian's OpenBLAS 0.3.21 picks its kernel by CPU model and falls back to a generic
- *   SSE3 one ("Prescott") on models newer than it knows (measured on an Intel Xeon of model 207: 40 instead
- *   of 260 GFLOP/s). The script unsets OPENBLAS_CORETYPE, so when the autodetected kernel lacks the
- *   vector units the CPU has, torch is imported with the right OPENBLAS_CORETYPE before the script runs
- *   (OpenBLAS reads it once, when it loads). `--openblas-core NAME` forces a kernel, `auto` keeps OpenBLAS's.
+ * The PyTorch baseline of the benchmarks: ../shared/bench/torch_baseline.py (a path relative to the repository
+ * root, as every path to ../shared), run with Debian's /usr/bin/python3, at its best:
+ * - tcmalloc. The script re-executes itself with libtcmalloc-minimal4 preloaded and reports its allocator. With
+ *   glibc malloc PyTorch faults in fresh gigabyte tensors every batch on these VMs and runs 2–5× slower than it
+ *   can (issue #14), so a baseline that ran with glibc is refused, with how to install tcmalloc.
+ * - OpenBLAS's kernel. Debian's torch multiplies in OpenBLAS 0.3.21, which picks its kernel from the CPU model
+ *   (the script unsets OPENBLAS_CORETYPE so that a pin cannot slow it). On a CPU it does not know, such as the
+ *   masked "Intel Xeon Processor" of some of these VMs, it falls back to its generic SSE3 kernel (Prescott):
+ *   measured 31 GFLOP/s there against 145–158 for Haswell, SkylakeX or Zen. The kernel it would pick is probed
+ *   first (OPENBLAS_VERBOSE=2); when it is a pre-AVX2 one on a CPU with AVX2, torch is loaded with the
+ *   matching kernel (SkylakeX with AVX-512, else Haswell) before the script runs, unchanged, in that process.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SHARED } from "./_paths.js";
 
-export const BASELINE_SCRIPT = join(SHARED, "bench/torch_baseline.py");
+export const TORCH_BASELINE = join(SHARED, "bench", "torch_baseline.py");
 const PYTHON = "/usr/bin/python3";
 const TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4";
 const INSTALL = "apt-get update && apt-get install -y python3-torch python3-numpy libtcmalloc-minimal4";
-/** OpenBLAS kernels with AVX2 or better (the DYNAMIC_ARCH names a core type may take). */
-const AVX2_CORES = new Set(["haswell", "zen", "skylakex", "cooperlake", "sapphirerapids", "excavator"]);
-const AVX512_CORES = new Set(["skylakex", "cooperlake", "sapphirerapids"]);
+/** OpenBLAS kernels without AVX2 (its DYNAMIC_ARCH fallbacks for CPUs it does not recognise). */
+const GENERIC_CORES = new Set(["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Katmai", "Coppermine", "Northwood", "Banias", "Atom", "Opteron", "Barcelona", "Bobcat"]);
+/** Runs the script after `import torch`, so that OpenBLAS is already loaded with the environment given. */
+const PRELOAD_TORCH = "import runpy, sys\nimport torch\nsys.argv = sys.argv[1:]\nrunpy.run_path(sys.argv[0], run_name='__main__')";
 
 export interface BaselineResult {
-  /** The script's JSON line (docs_per_s for encode, s_per_step for train, torch, allocator, …). */
-  result: Record<string, unknown> & { torch: string; allocator: string };
-  /** The OpenBLAS kernel torch ran with, and how it was chosen. */
-  openblas: string;
+  /** The script's JSON line: mode, timings, torch version, threads, allocator, … */
+  json: Record<string, unknown>;
+  allocator: string;
+  /** OpenBLAS's kernel, and whether it was chosen here rather than by OpenBLAS. */
+  openblasCore: string;
 }
 
-function openblasCore(env: NodeJS.ProcessEnv): string {
-  const probe = spawnSync(PYTHON, ["-c", 'import ctypes; l = ctypes.CDLL("libopenblas.so.0"); l.openblas_get_corename.restype = ctypes.c_char_p; print(l.openblas_get_corename().decode())'], { encoding: "utf8", env });
-  return probe.status === 0 ? probe.stdout.trim() : "unknown";
+function cpuFlags(): Set<string> {
+  const info = existsSync("/proc/cpuinfo") ? readFileSync("/proc/cpuinfo", "utf8") : "";
+  return new Set((/^flags\s*:(.*)$/m.exec(info)?.[1] ?? "").trim().split(/\s+/));
 }
 
-/** The OPENBLAS_CORETYPE to force (undefined: keep the autodetected kernel) and a description. */
-function chooseCore(requested: string | undefined): { force?: string; description: string } {
-  const env = { ...process.env };
+/** The kernel OpenBLAS picks by itself here, and the one the baseline should use. */
+export function openblasKernel(): { detected: string; use: string | null } {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_VERBOSE: "2" };
   delete env.OPENBLAS_CORETYPE;
-  const detected = openblasCore(env);
-  if (requested && requested !== "auto") return { force: requested, description: `OpenBLAS ${requested} (forced; autodetected ${detected})` };
-  if (requested === "auto") return { description: `OpenBLAS ${detected} (autodetected)` };
-  let flags = "";
-  try {
-    flags = readFileSync("/proc/cpuinfo", "utf8");
-  } catch {
-    return { description: `OpenBLAS ${detected} (autodetected)` };
-  }
-  const core = detected.toLowerCase();
-  if (/\bavx512f\b/.test(flags) && /\bavx512bw\b/.test(flags) && !AVX512_CORES.has(core) && !AVX2_CORES.has(core)) {
-    return { force: "SkylakeX", description: `OpenBLAS SkylakeX (autodetected ${detected} has no AVX2/AVX-512 kernel for this CPU)` };
-  }
-  if (/\bavx2\b/.test(flags) && !AVX2_CORES.has(core)) {
-    return { force: "Haswell", description: `OpenBLAS Haswell (autodetected ${detected} has no AVX2 kernel for this CPU)` };
-  }
-  return { description: `OpenBLAS ${detected} (autodetected)` };
+  const r = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8", env });
+  const detected = /Core: (\w+)/.exec(`${r.stdout}${r.stderr}`)?.[1] ?? "unknown";
+  const flags = cpuFlags();
+  if (!GENERIC_CORES.has(detected) || !flags.has("avx2")) return { detected, use: null };
+  return { detected, use: flags.has("avx512f") ? "SkylakeX" : "Haswell" };
 }
 
-/**
- * Runs the baseline script in `mode` with `args` (its own flags) on `threads` threads. Returns the result,
- * or a string saying why there is none (not installed, glibc malloc, script failure).
- */
-export function runTorchBaseline(mode: "encode" | "train", args: string[], threads: number, openblas?: string): BaselineResult | string {
-  if (!existsSync(PYTHON) || spawnSync(PYTHON, ["-c", "import torch"]).status !== 0) return `PyTorch is not installed; for the baseline: ${INSTALL}`;
-  if (!existsSync(BASELINE_SCRIPT)) return `${BASELINE_SCRIPT} is missing (the shared folder is expected next to the repository)`;
-  if (!existsSync(TCMALLOC)) {
-    return `refusing a glibc-malloc PyTorch baseline (it faults in fresh tensors every batch, several times slower than PyTorch with tcmalloc); install tcmalloc: ${INSTALL}`;
+/** Runs `torch_baseline.py <mode> <args>` (args include --threads); a string explains why there is no fair baseline. */
+export function runTorchBaseline(mode: "encode" | "train", args: string[]): BaselineResult | string {
+  if (!existsSync(TORCH_BASELINE)) return `no baseline script at ${TORCH_BASELINE} (the shared folder beside the repository)`;
+  const check = spawnSync(PYTHON, ["-c", "import torch, numpy"], { encoding: "utf8" });
+  if (check.status !== 0) return `PyTorch is not installed for ${PYTHON}: ${INSTALL}`;
+  const kernel = openblasKernel();
+  let r;
+  if (kernel.use === null) {
+    r = spawnSync(PYTHON, [TORCH_BASELINE, mode, ...args], { encoding: "utf8" });
+  } else {
+    if (!existsSync(TCMALLOC)) return `PyTorch would run with glibc malloc: install tcmalloc (${INSTALL}) and rerun`;
+    const threads = args[args.indexOf("--threads") + 1];
+    const env = { ...process.env, LD_PRELOAD: TCMALLOC, OPENBLAS_CORETYPE: kernel.use, OPENBLAS_NUM_THREADS: threads };
+    r = spawnSync(PYTHON, ["-c", PRELOAD_TORCH, TORCH_BASELINE, mode, ...args], { encoding: "utf8", env });
   }
-  const core = chooseCore(openblas);
-  const env: NodeJS.ProcessEnv = { ...process.env, LD_PRELOAD: TCMALLOC, OPENBLAS_NUM_THREADS: String(threads) };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.BASELINE_GLIBC_MALLOC;
-  if (core.force) env.OPENBLAS_CORETYPE = core.force;
-  // Import torch (and so OpenBLAS) before the script unsets OPENBLAS_CORETYPE; tcmalloc is already preloaded,
-  // so the script does not re-execute itself.
-  const wrapper = "import runpy, sys, torch; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')";
-  const r = spawnSync(PYTHON, ["-c", wrapper, BASELINE_SCRIPT, mode, "--threads", String(threads), ...args], { encoding: "utf8", env });
-  if (r.status !== 0) return `baseline failed (${r.status}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`;
-  const result = JSON.parse(r.stdout.trim().split("\n").pop()!) as BaselineResult["result"];
-  if (result.allocator !== "tcmalloc") return `refusing the baseline: it ran with ${result.allocator}; install tcmalloc: ${INSTALL}`;
-  return { result, openblas: core.description };
+  if (r.status !== 0) return `baseline failed (exit ${r.status}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`;
+  const json = JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, unknown>;
+  const allocator = String(json.allocator ?? "unknown");
+  if (allocator !== "tcmalloc") {
+    const name = allocator.split(" ")[0];
+    return `refusing the PyTorch baseline: it ran with ${name} malloc instead of tcmalloc, slower than PyTorch at its best. Install tcmalloc (${INSTALL}) and rerun`;
+  }
+  const openblasCore = kernel.use === null ? `${kernel.detected} (OpenBLAS's choice)` : `${kernel.use} (OpenBLAS would pick ${kernel.detected} on this CPU)`;
+  return { json: { ...json, openblas_core: openblasCore }, allocator, openblasCore };
 }

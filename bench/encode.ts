@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- encode [--threads 2] [--batch 32] [--seq 256] [--repeat 3] [--rounds 1]
  *   [--corpus-docs 1000|all|0] [--queries 300] [--no-baseline] [--no-int8] [--no-ceiling] [--no-e2e]
- *   [--openblas-core NAME|auto] [--kernels fused|plain]`
+ *   [--kernels fused|plain]`
  *
  * SPLADE encoding speed at DistilBERT-base size (random weights, as the baseline's) in one run against:
  *
@@ -28,7 +28,7 @@ import { SparseEncoder } from "../src/encoder/index.js";
 import { readSafetensors, writeSafetensors } from "../src/safetensors/index.js";
 import { initModelFolder } from "../src/train/init-model.js";
 import { Rng } from "../src/util/rng.js";
-import { forwardFlops, measureCeiling, type Ceiling } from "./_ceiling.js";
+import { matmulCeiling, spladeForwardFlops, type Ceiling } from "./_ceiling.js";
 import { fidelity, writeVectorsJsonl } from "./_fidelity.js";
 import { describeInterference, watchInterference } from "./_machine.js";
 import { SHARED } from "./_paths.js";
@@ -56,7 +56,6 @@ interface Flags {
   int8: boolean;
   ceiling: boolean;
   e2e: boolean;
-  openblasCore?: string;
   kernels: "fused" | "plain";
 }
 
@@ -78,7 +77,6 @@ function parseFlags(args: string[]): Flags {
     int8: !args.includes("--no-int8"),
     ceiling: !args.includes("--no-ceiling"),
     e2e: !args.includes("--no-e2e"),
-    openblasCore: value("openblas-core"),
     kernels: value("kernels", "fused") as Flags["kernels"],
   };
 }
@@ -203,13 +201,13 @@ export async function main(args: string[]): Promise<void> {
     const role = args[childAt + 1];
     const result: unknown[] | ChildResult = role === "ceiling" ? [] : await child(role as Variant, f, args.includes("--synthetic-only"));
     // One ceiling after the other: each needs both cores.
-    if (Array.isArray(result)) for (const kind of f.int8 ? (["fp32", "int8"] as const) : (["fp32"] as const)) result.push(await measureCeiling(kind, f.threads, f.batch * f.seq, SHAPE.hidden, SHAPE.vocab));
+    if (Array.isArray(result)) for (const kind of f.int8 ? (["fp32", "int8"] as const) : (["fp32"] as const)) result.push(await matmulCeiling({ kind, threads: f.threads, m: f.batch * f.seq, k: SHAPE.hidden, n: SHAPE.vocab }));
     process.stdout.write(JSON.stringify(result) + "\n");
     return;
   }
   prepareModel();
   const interference = watchInterference();
-  const flops = forwardFlops(SHAPE, f.batch, f.seq);
+  const flops = spladeForwardFlops({ layers: SHAPE.layers, hidden: SHAPE.hidden, ffn: SHAPE.intermediate, vocab: SHAPE.vocab }, f.batch, f.seq).total;
   console.log(`encode bench: DistilBERT-base size, random weights, batch ${f.batch} × ${f.seq} tokens (${(flops / 1e12).toFixed(3)} TFLOP), ${f.threads} threads, ${f.kernels} kernels`);
   const ceilings = new Map<string, Ceiling>();
   if (f.ceiling) {
@@ -220,12 +218,12 @@ export async function main(args: string[]): Promise<void> {
   const best = new Map<string, number>();
   const results = new Map<Variant, { docsPerS: number; last: ChildResult }>();
   for (let round = 1; round <= f.rounds; round++) {
-    const baseline = f.baseline ? runTorchBaseline("encode", ["--batch", String(f.batch), "--seq", String(f.seq), "--repeat", String(f.repeat)], f.threads, f.openblasCore) : "skipped (--no-baseline)";
+    const baseline = f.baseline ? runTorchBaseline("encode", ["--threads", String(f.threads), "--batch", String(f.batch), "--seq", String(f.seq), "--repeat", String(f.repeat)]) : "skipped (--no-baseline)";
     if (typeof baseline === "string") console.log(`round ${round}/${f.rounds}: PyTorch: ${baseline}`);
     else {
-      const docsPerS = baseline.result.docs_per_s as number;
+      const docsPerS = baseline.json.docs_per_s as number;
       best.set("torch", Math.max(best.get("torch") ?? 0, docsPerS));
-      console.log(`round ${round}/${f.rounds}: PyTorch ${baseline.result.torch} (${baseline.result.allocator}, ${baseline.openblas}): ${docsPerS.toFixed(2)} docs/s (batches ${(baseline.result.s_per_batch as number[]).join(", ")} s)`);
+      console.log(`round ${round}/${f.rounds}: PyTorch ${baseline.json.torch} (${baseline.allocator}, OpenBLAS ${baseline.openblasCore}): ${docsPerS.toFixed(2)} docs/s (batches ${(baseline.json.s_per_batch as number[]).join(", ")} s)`);
     }
     for (const variant of variants) {
       const r = runChild<ChildResult>(variant, args, round === f.rounds ? [] : ["--synthetic-only"]);
