@@ -1,40 +1,48 @@
 /**
  * `npm run bench -- encode [--threads 2] [--batch 32] [--seq 256] [--repeat 3] [--rounds 1]
- *   [--corpus-docs 1000|all] [--queries 300] [--no-baseline] [--no-int8] [--kernels fused|plain]`
+ *   [--corpus-docs 1000|all|0] [--queries 300] [--no-baseline] [--no-int8] [--no-ceiling] [--no-e2e]
+ *   [--kernels fused|plain]`
  *
- * SPLADE encoding speed at DistilBERT-base size (random weights, as the baseline) against PyTorch in the same
- * run (/work/shared/bench/torch_baseline.py encode, via /usr/bin/python3), then on real text:
+ * SPLADE encoding speed at DistilBERT-base size (random weights, as the baseline's) in one run against:
  *
- * 1. synthetic: `batch` texts of exactly `seq` tokens (random whole-word vocabulary entries, so every token
- *    is real and unpadded, as the baseline's), through SparseEncoder.encodeDocument; best of `repeat` after a
- *    warm-up; docs/s and the ratio to PyTorch, for fp32 and int8. With `--rounds R` (for a machine shared
- *    with other work) PyTorch, fp32 and int8 take turns R times; each round's ratios and the best of each
- *    side are reported;
- * 2. SciFact (/work/shared/data/scifact; skipped with --corpus-docs 0): docs/s on title + text of the first
- *    `corpus-docs` documents, and int8 fidelity against fp32: mean cosine of the vectors (queries and
- *    documents) and the overlap of each test query's top-10 documents (dot product over those documents).
+ * 1. PyTorch at its best (../shared/bench/torch_baseline.py with tcmalloc and OpenBLAS's best kernel for the
+ *    CPU, see _torch-baseline.ts; a glibc-malloc baseline is refused);
+ * 2. the machine's ceiling (_ceiling.ts): onnxruntime's vocabulary-shaped product, float32 MatMul and int8
+ *    DynamicQuantizeMatMul. Efficiency = the encoder's effective GFLOP/s (the forward pass's arithmetic
+ *    over its time, so skipped work counts as done) over the ceiling of its precision.
  *
- * Each variant runs in its own child process, so the reported peak RSS is that of one encoding process.
- * The model is initialised once into bench/out/ (transformers' init, seeded) with a negative vocabulary bias
- * so that vectors have a few hundred active dimensions, as trained SPLADE models do.
+ * Measured: `batch` texts of exactly `seq` tokens (random whole-word vocabulary entries, every token real,
+ * as the baseline's) through SparseEncoder.encodeDocument, best of `repeat` after a warm-up, float32 and int8.
+ * `--rounds R` alternates PyTorch, float32 and int8 R times (best of each side). Then on BEIR SciFact (title +
+ * text of the first `corpus-docs` documents): the library's docs/s on texts in memory (model only) and the
+ * `splade` command (bin/splade.js, the compiled package, rebuilt first) on the same documents as a JSONL file,
+ * end to end (process start, load, reading, writing),
+ * and int8 fidelity against float32 (mean cosine; top-10 overlap of the test queries over those documents).
+ * Each variant runs in its own process, so load time and peak RSS are that of one encoder. The last line
+ * says whether other processes took CPU time during the run (then the ratios are not results).
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SparseEncoder } from "../src/encoder/index.js";
 import { readSafetensors, writeSafetensors } from "../src/safetensors/index.js";
-import { dot } from "../src/sparse/ops.js";
-import type { SparseVector } from "../src/sparse/vector.js";
 import { initModelFolder } from "../src/train/init-model.js";
 import { Rng } from "../src/util/rng.js";
+import { matmulCeiling, spladeForwardFlops, type Ceiling } from "./_ceiling.js";
+import { fidelity, writeVectorsJsonl } from "./_fidelity.js";
+import { describeInterference, watchInterference } from "./_machine.js";
+import { SHARED } from "./_paths.js";
+import { runTorchBaseline } from "./_torch-baseline.js";
 
-const SHARED = "/work/shared";
-const BASELINE = `${SHARED}/bench/torch_baseline.py`;
-const SCIFACT = `${SHARED}/data/scifact`;
+const SCIFACT = join(SHARED, "data/scifact");
 const OUT = "bench/out";
 export const MODEL_DIR = `${OUT}/distilbert-base-random-splade`;
+/** The optimized-graph cache of the library runs and of `splade encode` ($SPLADE_CACHE_DIR). */
+const GRAPH_CACHE = `${OUT}/graphs`;
+const SHAPE = { layers: 6, hidden: 768, intermediate: 3072, vocab: 30522 };
 /** Shifts every vocabulary logit so that random-weight vectors are sparse (a few hundred active dims). */
 const VOCAB_BIAS = -2.3;
+type Variant = "fp32" | "int8";
 
 interface Flags {
   threads: number;
@@ -46,15 +54,17 @@ interface Flags {
   queries: number;
   baseline: boolean;
   int8: boolean;
+  ceiling: boolean;
+  e2e: boolean;
   kernels: "fused" | "plain";
 }
 
 function parseFlags(args: string[]): Flags {
-  const value = (name: string, fallback: string) => {
+  const value = (name: string, fallback?: string) => {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1] : fallback;
   };
-  const docs = value("corpus-docs", "1000");
+  const docs = value("corpus-docs", "1000")!;
   return {
     threads: Number(value("threads", "2")),
     batch: Number(value("batch", "32")),
@@ -65,6 +75,8 @@ function parseFlags(args: string[]): Flags {
     queries: Number(value("queries", "300")),
     baseline: !args.includes("--no-baseline"),
     int8: !args.includes("--no-int8"),
+    ceiling: !args.includes("--no-ceiling"),
+    e2e: !args.includes("--no-e2e"),
     kernels: value("kernels", "fused") as Flags["kernels"],
   };
 }
@@ -73,12 +85,12 @@ export function prepareModel(): void {
   if (existsSync(join(MODEL_DIR, "modules.json"))) return;
   initModelFolder(MODEL_DIR, {
     architecture: "distilbert",
-    layers: 6,
-    dim: 768,
+    layers: SHAPE.layers,
+    dim: SHAPE.hidden,
     heads: 12,
     maxPositions: 512,
-    vocab: `${SHARED}/vocab/bert-base-uncased-vocab.txt`,
-    tokenizerJson: `${SHARED}/vocab/bert-base-uncased-tokenizer.json`,
+    vocab: join(SHARED, "vocab/bert-base-uncased-vocab.txt"),
+    tokenizerJson: join(SHARED, "vocab/bert-base-uncased-tokenizer.json"),
     seed: 0,
   });
   const path = join(MODEL_DIR, "model.safetensors");
@@ -93,14 +105,6 @@ export function prepareModel(): void {
   const fixture = "test/fixtures/tiny-distilbert-splade";
   for (const f of ["sentence_bert_config.json", "config_sentence_transformers.json", "1_SpladePooling"]) cpSync(join(fixture, f), join(MODEL_DIR, f), { recursive: true });
   cpSync(join(fixture, "modules.json"), join(MODEL_DIR, "modules.json"));
-}
-
-function torchBaseline(f: Flags): { docs_per_s: number; torch: string } | string {
-  const check = spawnSync("/usr/bin/python3", ["-c", "import torch"], { encoding: "utf8" });
-  if (check.status !== 0) return "PyTorch is not installed: apt-get update && apt-get install -y python3-torch python3-numpy (then rerun)";
-  const r = spawnSync("/usr/bin/python3", [BASELINE, "encode", "--batch", String(f.batch), "--seq", String(f.seq), "--threads", String(f.threads), "--repeat", String(f.repeat)], { encoding: "utf8" });
-  if (r.status !== 0) return `baseline failed (${r.status}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`;
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { docs_per_s: number; torch: string };
 }
 
 function readJsonl<T>(path: string, limit: number): T[] {
@@ -119,8 +123,10 @@ function syntheticTexts(encoder: SparseEncoder, f: Flags): string[] {
 }
 
 interface ChildResult {
-  variant: string;
+  variant: Variant;
   loadS: number;
+  /** Whether the load found its optimized graph in the cache (else it built and cached it). */
+  cacheHit: boolean;
   syntheticDocsPerS: number;
   syntheticBatchS: number[];
   scifact?: { docsPerS: number; docs: number; meanActiveDims: number };
@@ -128,9 +134,12 @@ interface ChildResult {
 }
 
 /** One variant, in a child process: loads the model, measures, writes its SciFact vectors for fidelity. */
-async function child(variant: "fp32" | "int8", f: Flags, syntheticOnly: boolean): Promise<void> {
+async function child(variant: Variant, f: Flags, syntheticOnly: boolean): Promise<ChildResult> {
+  const cached = () => (existsSync(GRAPH_CACHE) ? readdirSync(GRAPH_CACHE).filter((n) => n.endsWith(".ort")).length : 0);
+  const entriesBefore = cached();
   let t0 = performance.now();
-  const encoder = await SparseEncoder.fromPretrained(MODEL_DIR, { threads: f.threads, quantize: variant === "int8" ? "int8" : undefined, kernels: f.kernels });
+  const encoder = await SparseEncoder.fromPretrained(MODEL_DIR, { threads: f.threads, quantize: variant === "int8" ? "int8" : undefined, kernels: f.kernels, graphCache: GRAPH_CACHE });
+  await encoder.encodeDocument(["the session opens on the first text"]); // load = until the first vector
   const loadS = (performance.now() - t0) / 1000;
   const texts = syntheticTexts(encoder, f);
   await encoder.encodeDocument(texts, { batchSize: f.batch });
@@ -140,100 +149,111 @@ async function child(variant: "fp32" | "int8", f: Flags, syntheticOnly: boolean)
     await encoder.encodeDocument(texts, { batchSize: f.batch });
     times.push((performance.now() - t0) / 1000);
   }
-  const result: ChildResult = {
-    variant,
-    loadS,
-    syntheticDocsPerS: f.batch / Math.min(...times),
-    syntheticBatchS: times,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-  };
-  if (syntheticOnly || f.corpusDocs === 0) {
-    await encoder.release();
-    process.stdout.write(JSON.stringify(result) + "\n");
-    return;
+  const result: ChildResult = { variant, loadS, cacheHit: cached() === entriesBefore, syntheticDocsPerS: f.batch / Math.min(...times), syntheticBatchS: times, peakRssMb: 0 };
+  if (!syntheticOnly && f.corpusDocs > 0) {
+    const docs = readJsonl<{ title: string; text: string }>(`${SCIFACT}/corpus.jsonl`, f.corpusDocs).map((d) => (d.title ? `${d.title} ${d.text}` : d.text));
+    t0 = performance.now();
+    const docVectors = await encoder.encodeDocument(docs, { batchSize: f.batch });
+    const scifactS = (performance.now() - t0) / 1000;
+    const queryIds = new Set(readFileSync(`${SCIFACT}/qrels/test.tsv`, "utf8").split("\n").slice(1).map((l) => l.split("\t")[0]));
+    const queries = readJsonl<{ _id: string; text: string }>(`${SCIFACT}/queries.jsonl`, Infinity).filter((q) => queryIds.has(q._id)).slice(0, f.queries);
+    writeFileSync(`${OUT}/${variant}-docs.jsonl`, writeVectorsJsonl(docVectors));
+    writeFileSync(`${OUT}/${variant}-queries.jsonl`, writeVectorsJsonl(await encoder.encodeQuery(queries.map((q) => q.text), { batchSize: f.batch })));
+    result.scifact = { docsPerS: docs.length / scifactS, docs: docs.length, meanActiveDims: encoder.sparsity(docVectors).activeDims };
   }
-  const docs = readJsonl<{ title: string; text: string }>(`${SCIFACT}/corpus.jsonl`, f.corpusDocs).map((d) => (d.title ? `${d.title} ${d.text}` : d.text));
-  t0 = performance.now();
-  const docVectors = await encoder.encodeDocument(docs, { batchSize: f.batch });
-  const scifactS = (performance.now() - t0) / 1000;
-  const queryIds = new Set(readFileSync(`${SCIFACT}/qrels/test.tsv`, "utf8").split("\n").slice(1).map((l) => l.split("\t")[0]));
-  const queries = readJsonl<{ _id: string; text: string }>(`${SCIFACT}/queries.jsonl`, Infinity).filter((q) => queryIds.has(q._id)).slice(0, f.queries);
-  const queryVectors = await encoder.encodeQuery(queries.map((q) => q.text), { batchSize: f.batch });
-  const serialize = (vs: SparseVector[]) => vs.map((v) => JSON.stringify({ indices: Array.from(v.indices), values: Array.from(v.values) })).join("\n");
-  writeFileSync(`${OUT}/${variant}-docs.jsonl`, serialize(docVectors));
-  writeFileSync(`${OUT}/${variant}-queries.jsonl`, serialize(queryVectors));
-  result.scifact = { docsPerS: docs.length / scifactS, docs: docs.length, meanActiveDims: encoder.sparsity(docVectors).activeDims };
   result.peakRssMb = process.resourceUsage().maxRSS / 1024;
   await encoder.release();
-  process.stdout.write(JSON.stringify(result) + "\n");
+  return result;
 }
 
-function runChild(variant: string, args: string[], syntheticOnly: boolean): ChildResult {
-  const childArgs = ["--import", "tsx", "bench/run.ts", "encode", "--child", variant, ...(syntheticOnly ? ["--synthetic-only"] : []), ...args];
-  const r = spawnSync(process.execPath, childArgs, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  if (r.status !== 0) throw new Error(`${variant} run failed with status ${r.status}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as ChildResult;
+function runChild<T>(role: string, args: string[], extra: string[] = []): T {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/run.ts", "encode", "--child", role, ...extra, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (r.status !== 0) throw new Error(`${role} run failed with status ${r.status}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as T;
 }
 
-function readVectors(path: string): SparseVector[] {
-  return readJsonl<{ indices: number[]; values: number[] }>(path, Infinity).map((v) => ({ indices: Uint32Array.from(v.indices), values: Float32Array.from(v.values) }));
-}
-
-function meanCosine(a: SparseVector[], b: SparseVector[]): number {
-  const cos = a.map((v, i) => dot(v, b[i]) / Math.sqrt(dot(v, v) * dot(b[i], b[i]) || 1));
-  return cos.reduce((x, y) => x + y, 0) / cos.length;
-}
-
-function topK(query: SparseVector, docs: SparseVector[], k: number): number[] {
-  return docs.map((d, i) => [dot(query, d), i]).sort((x, y) => y[0] - x[0] || x[1] - y[1]).slice(0, k).map(([, i]) => i);
-}
-
-function fidelity(): { queryCosine: number; docCosine: number; top10Overlap: number } {
-  const [qa, qb, da, db] = ["fp32-queries", "int8-queries", "fp32-docs", "int8-docs"].map((n) => readVectors(`${OUT}/${n}.jsonl`));
-  const overlaps = qa.map((q, i) => {
-    const a = new Set(topK(q, da, 10));
-    return topK(qb[i], db, 10).filter((d) => a.has(d)).length / 10;
-  });
-  return { queryCosine: meanCosine(qa, qb), docCosine: meanCosine(da, db), top10Overlap: overlaps.reduce((x, y) => x + y, 0) / overlaps.length };
-}
-
-function describe(r: ChildResult, torchDocsPerS: number | undefined): string {
-  const ratio = torchDocsPerS ? ` = ${(r.syntheticDocsPerS / torchDocsPerS).toFixed(2)}× PyTorch` : "";
-  const batches = r.syntheticBatchS.map((s) => s.toFixed(2)).join(", ");
-  const scifact = r.scifact
-    ? `; SciFact ${r.scifact.docs} docs (title + text) ${r.scifact.docsPerS.toFixed(2)} docs/s, ${r.scifact.meanActiveDims.toFixed(0)} active dims`
-    : "";
-  return `${r.variant}: ${r.syntheticDocsPerS.toFixed(2)} docs/s${ratio} (batches ${batches} s)${scifact}; load ${r.loadS.toFixed(1)} s; peak RSS ${r.peakRssMb.toFixed(0)} MB`;
+/**
+ * `splade encode` on the first `docs` SciFact documents (title + text), timed from process start to exit,
+ * with the optimized graph already in the cache (a user's second run).
+ */
+function endToEnd(variant: Variant, f: Flags, docs: number): { docsPerS: number; seconds: number } {
+  const input = `${OUT}/scifact-${docs}.jsonl`;
+  if (!existsSync(input)) writeFileSync(input, readFileSync(`${SCIFACT}/corpus.jsonl`, "utf8").split("\n").filter((l) => l.trim() !== "").slice(0, docs).join("\n") + "\n");
+  const args = ["bin/splade.js", "encode", "--model", MODEL_DIR, "--input", input, "--title", "--task", "document"];
+  args.push("--output", `${OUT}/e2e-${variant}.jsonl`, "--threads", String(f.threads), ...(variant === "int8" ? ["--quantize", "int8"] : []));
+  const env = { ...process.env, SPLADE_CACHE_DIR: GRAPH_CACHE };
+  // The compiled package's graph-building code differs from the sources tsx runs, so its cache entries
+  // differ too: one untimed run on a single document builds them, as a user's first run would.
+  const one = `${OUT}/scifact-1.jsonl`;
+  writeFileSync(one, readFileSync(input, "utf8").split("\n")[0] + "\n");
+  spawnSync(process.execPath, args.map((a) => (a === input ? one : a)), { stdio: "ignore", env });
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], env });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`splade encode (${variant}) failed: ${r.stderr.trim().split("\n").slice(-2).join(" | ")}`);
+  return { docsPerS: docs / seconds, seconds };
 }
 
 export async function main(args: string[]): Promise<void> {
   const f = parseFlags(args);
   const childAt = args.indexOf("--child");
-  if (childAt >= 0) return child(args[childAt + 1] as "fp32" | "int8", f, args.includes("--synthetic-only"));
+  if (childAt >= 0) {
+    const role = args[childAt + 1];
+    const result: unknown[] | ChildResult = role === "ceiling" ? [] : await child(role as Variant, f, args.includes("--synthetic-only"));
+    // One ceiling after the other: each needs both cores.
+    if (Array.isArray(result)) for (const kind of f.int8 ? (["fp32", "int8"] as const) : (["fp32"] as const)) result.push(await matmulCeiling({ kind, threads: f.threads, m: f.batch * f.seq, k: SHAPE.hidden, n: SHAPE.vocab }));
+    process.stdout.write(JSON.stringify(result) + "\n");
+    return;
+  }
   prepareModel();
-  console.log(`encode bench: DistilBERT-base size, random weights, batch ${f.batch} × ${f.seq} tokens, ${f.threads} threads, ${f.kernels} kernels`);
-  const variants = f.int8 ? ["fp32", "int8"] : ["fp32"];
+  const interference = watchInterference();
+  const flops = spladeForwardFlops({ layers: SHAPE.layers, hidden: SHAPE.hidden, ffn: SHAPE.intermediate, vocab: SHAPE.vocab }, f.batch, f.seq).total;
+  console.log(`encode bench: DistilBERT-base size, random weights, batch ${f.batch} × ${f.seq} tokens (${(flops / 1e12).toFixed(3)} TFLOP), ${f.threads} threads, ${f.kernels} kernels`);
+  const ceilings = new Map<string, Ceiling>();
+  if (f.ceiling) {
+    for (const c of runChild<Ceiling[]>("ceiling", args)) ceilings.set(c.kind, c);
+    console.log(`ceiling (onnxruntime, ${f.batch * f.seq} × ${SHAPE.hidden} × ${SHAPE.vocab} + ReduceMax): ` + [...ceilings.values()].map((c) => `${c.kind} ${c.gflops.toFixed(0)} GFLOP/s`).join(", "));
+  }
+  const variants: Variant[] = f.int8 ? ["fp32", "int8"] : ["fp32"];
   const best = new Map<string, number>();
-  const keepBest = (name: string, docsPerS: number) => best.set(name, Math.max(best.get(name) ?? 0, docsPerS));
+  const results = new Map<Variant, { docsPerS: number; last: ChildResult }>();
   for (let round = 1; round <= f.rounds; round++) {
-    const baseline = f.baseline ? torchBaseline(f) : "skipped (--no-baseline)";
-    const torchDocsPerS = typeof baseline === "string" ? undefined : baseline.docs_per_s;
-    if (torchDocsPerS !== undefined) keepBest("torch", torchDocsPerS);
-    const last = round === f.rounds;
-    console.log(`round ${round}/${f.rounds}: ` + (typeof baseline === "string" ? `PyTorch: ${baseline}` : `PyTorch ${baseline.torch}: ${baseline.docs_per_s.toFixed(2)} docs/s`));
+    const baseline = f.baseline ? runTorchBaseline("encode", ["--threads", String(f.threads), "--batch", String(f.batch), "--seq", String(f.seq), "--repeat", String(f.repeat)]) : "skipped (--no-baseline)";
+    if (typeof baseline === "string") console.log(`round ${round}/${f.rounds}: PyTorch: ${baseline}`);
+    else {
+      const docsPerS = baseline.json.docs_per_s as number;
+      best.set("torch", Math.max(best.get("torch") ?? 0, docsPerS));
+      console.log(`round ${round}/${f.rounds}: PyTorch ${baseline.json.torch} (${baseline.allocator}, OpenBLAS ${baseline.openblasCore}): ${docsPerS.toFixed(2)} docs/s (batches ${(baseline.json.s_per_batch as number[]).join(", ")} s)`);
+    }
     for (const variant of variants) {
-      const r = runChild(variant, args, !last);
-      keepBest(variant, r.syntheticDocsPerS);
-      console.log(`  ${describe(r, torchDocsPerS)}`);
+      const r = runChild<ChildResult>(variant, args, round === f.rounds ? [] : ["--synthetic-only"]);
+      results.set(variant, { docsPerS: Math.max(results.get(variant)?.docsPerS ?? 0, r.syntheticDocsPerS), last: r });
+      const scifact = r.scifact ? `; SciFact ${r.scifact.docs} docs (title + text) ${r.scifact.docsPerS.toFixed(2)} docs/s, ${r.scifact.meanActiveDims.toFixed(0)} active dims` : "";
+      console.log(`  ${variant}: ${r.syntheticDocsPerS.toFixed(2)} docs/s (batches ${r.syntheticBatchS.map((s) => s.toFixed(2)).join(", ")} s)${scifact}; load ${r.loadS.toFixed(2)} s (graph cache ${r.cacheHit ? "hit" : "miss: built and stored"}); peak RSS ${r.peakRssMb.toFixed(0)} MB`);
     }
   }
-  if (f.rounds > 1) {
-    const torch = best.get("torch");
-    const summary = variants.map((v) => `${v} ${best.get(v)!.toFixed(2)}` + (torch ? ` (${(best.get(v)! / torch).toFixed(2)}×)` : ""));
-    console.log(`best of ${f.rounds} rounds, docs/s: ${torch ? `PyTorch ${torch.toFixed(2)}, ` : ""}${summary.join(", ")}`);
+  const torch = best.get("torch");
+  for (const [variant, { docsPerS }] of results) {
+    const gflops = (flops * docsPerS) / f.batch / 1e9;
+    const ceiling = ceilings.get(variant);
+    const parts = [`${docsPerS.toFixed(2)} docs/s`, `${gflops.toFixed(0)} effective GFLOP/s`];
+    if (ceiling) parts.push(`${((100 * gflops) / ceiling.gflops).toFixed(0)} % of the ${variant} ceiling`);
+    if (torch) parts.push(`${(docsPerS / torch).toFixed(2)}× PyTorch fp32 (${torch.toFixed(2)} docs/s)`);
+    console.log(`${variant}${f.rounds > 1 ? ` (best of ${f.rounds} rounds)` : ""}: ${parts.join(", ")}`);
   }
   if (f.int8 && f.corpusDocs > 0) {
-    const fid = fidelity();
+    const fid = fidelity(OUT);
     console.log(`int8 fidelity vs fp32: mean cosine queries ${fid.queryCosine.toFixed(4)}, documents ${fid.docCosine.toFixed(4)}; SciFact test queries' top-10 overlap ${(100 * fid.top10Overlap).toFixed(1)}%`);
   }
+  if (f.e2e && f.corpusDocs > 0) {
+    // The installed command runs the compiled package (dist/): bring it up to date first, untimed.
+    if (spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { stdio: "inherit" }).status !== 0) throw new Error("tsc failed");
+    for (const [variant, { last }] of results) {
+      if (!last.scifact) continue;
+      const e2e = endToEnd(variant, f, last.scifact.docs);
+      const ratio = e2e.docsPerS / last.scifact.docsPerS;
+      console.log(`splade encode ${variant}, ${last.scifact.docs} SciFact docs end to end: ${e2e.seconds.toFixed(1)} s, ${e2e.docsPerS.toFixed(2)} docs/s = ${(100 * ratio).toFixed(1)} % of the model-only ${last.scifact.docsPerS.toFixed(2)} docs/s`);
+    }
+  }
+  console.log(describeInterference(interference()));
 }

@@ -5,6 +5,8 @@
  * index's own BM25 impacts, sparse dot, full sort). Prints the metrics, whether both retrievals gave the
  * same metrics, the index/brute-force time ratio, and the total (the issue's budget: under 10 s).
  */
+import { join } from "node:path";
+import { SHARED } from "./_paths.js";
 import { loadBeirDataset } from "../src/eval/beir.js";
 import { evaluatedQueries } from "../src/eval/dataset.js";
 import { RUN_CUTOFFS } from "../src/eval/defaults.js";
@@ -40,7 +42,7 @@ function bruteForce(corpus: readonly SparseVector[]) {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const data = flag(args, "--data", "../shared/data/scifact");
+  const data = flag(args, "--data", join(SHARED, "data/scifact"));
   const split = flag(args, "--split", "test");
   const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
   const t0 = performance.now();

@@ -18,6 +18,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { SHARED } from "./_paths.js";
 import { loadSpladeQueries, loadVocab } from "./_splade-queries.js";
 import { splitQueries, type GeneratorKind } from "./_synthetic-splade.js";
 import { buildCorpusIndex, existingBuild, type BuildRecord, type CorpusSpec } from "./_search-build.js";
@@ -30,7 +32,7 @@ import type { IndexSettings } from "../src/index/manifest.js";
 import type { ApproximateSearchOptions } from "../src/index/approximate-search.js";
 import type { SparseVector } from "../src/sparse/vector.js";
 
-const QUERY_FILE = "../shared/data/msmarco-dev-splade-queries/topics.msmarco-passage.dev-subset.splade-pp-ed.tsv.gz";
+const QUERY_FILE = join(SHARED, "data/msmarco-dev-splade-queries/topics.msmarco-passage.dev-subset.splade-pp-ed.tsv.gz");
 const VOCAB = "assets/bert-base-uncased-vocab.txt";
 const K = 10;
 

@@ -5,7 +5,8 @@
 // Node 20's runner has no global setup, so the one shared service lives here: when a selected file starts an
 // OpenSearch node (test/helpers/opensearch-node.ts), a single node is started for the whole run
 // (test/helpers/opensearch-node-main.ts), passed to the files as SPLADE_TEST_OPENSEARCH_URL, and stopped after.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { spawn } from "node:child_process";
 
@@ -50,6 +51,10 @@ if (files.length === 0) {
   process.exit(1);
 }
 const env = { ...process.env };
+// The CLI caches optimized graphs (src/encoder/graph-cache.ts, $SPLADE_CACHE_DIR): commands the tests run
+// use a fresh folder per run, not ~/.cache.
+const cacheDir = env.SPLADE_CACHE_DIR ? undefined : mkdtempSync(join(tmpdir(), "splade-test-graphs-"));
+if (cacheDir) env.SPLADE_CACHE_DIR = cacheDir;
 let opensearch;
 if (!env.SPLADE_TEST_OPENSEARCH_URL && files.some((f) => readFileSync(f, "utf8").includes("startOpenSearchNode("))) {
   const started = Date.now();
@@ -63,4 +68,5 @@ process.on("SIGINT", forward);
 process.on("SIGTERM", forward);
 const code = await new Promise((resolve) => runner.once("exit", (status) => resolve(status ?? 1)));
 await opensearch?.stop();
+if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
 process.exit(code);

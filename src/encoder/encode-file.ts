@@ -1,6 +1,7 @@
 /**
  * Encoding a file of texts into a JSONL file of vectors, streaming: records are read in chunks, each chunk is
- * encoded (length-sorted batches inside it) and written in input order as
+ * encoded (length-sorted batches inside it; the previous chunk's write overlaps with it) and written in input
+ * order as
  *   {"id"?: …, "indices": [ascending token ids], "values": [weights]}
  * through an AtomicFileWriter, so memory stays bounded by the chunk and a failed or interrupted run leaves
  * no partial output file (the previous file, if any, stays as it was).
@@ -83,15 +84,31 @@ export async function encodeFile(encoder: SparseEncoder, input: string, output: 
   }
   const writer = await AtomicFileWriter.open(output);
   let written = 0;
+  // The previous chunk's write proceeds on libuv's threads while the next chunk is encoded; a failed write
+  // is rethrown before anything else is written.
+  let pending: Promise<unknown> = Promise.resolve();
+  const settle = async () => {
+    const failure = await pending;
+    if (failure !== undefined) throw (failure as { error: unknown }).error;
+  };
   try {
     for await (const chunk of chunked(records, options.chunkRecords ?? DEFAULT_CHUNK_RECORDS)) {
       const vectors = await encodeRecords(encoder, chunk, options);
-      await writer.write(vectors.map((v, i) => vectorLine(v, chunk[i].id)).join(""));
-      written += chunk.length;
-      options.onProgress?.(written);
+      const text = vectors.map((v, i) => vectorLine(v, chunk[i].id)).join("");
+      await settle();
+      pending = writer.write(text).then(
+        () => {
+          written += chunk.length;
+          options.onProgress?.(written);
+          return undefined;
+        },
+        (error: unknown) => ({ error }),
+      );
     }
+    await settle();
     await writer.commit();
   } catch (error) {
+    await pending;
     await writer.abort();
     throw error;
   }

@@ -26,6 +26,8 @@ export interface GraphRouteOptions {
   threads?: number;
   kernels: "plain" | "fused";
   quantize?: "int8";
+  /** Folder caching the optimized SPLADE graph (graph-cache.ts); single-file checkpoints only. */
+  graphCache?: string;
 }
 
 /**
@@ -81,7 +83,10 @@ export class GraphRouteEncoder implements RouteEncoder {
       if (this.route.kind === "splade") {
         const pooling = (this.route.modules[1] as SpladePoolingModule).options;
         const normalize = this.route.modules.length > 2;
-        return ModelSession.create(config, weights, { pooling, normalize, kernels: this.options.kernels, quantize: this.options.quantize, threads: this.options.threads });
+        // A sharded checkpoint's path is its index file, whose bytes do not pin the weights: no cache for it.
+        const single = weights.format === "safetensors" || weights.format === "pytorch";
+        const cache = this.options.graphCache !== undefined && single ? { dir: this.options.graphCache, weightsPath: weights.path } : undefined;
+        return ModelSession.create(config, weights, { pooling, normalize, kernels: this.options.kernels, quantize: this.options.quantize, threads: this.options.threads, cache });
       }
       return GraphSession.create(buildCsrGraph(this.route.modules, { kernels: this.options.kernels }), { threads: this.options.threads });
     })();

@@ -4,15 +4,20 @@
  *
  * Shapes: B batch, T tokens, C hidden, V vocabulary.
  */
+import { rmSync } from "node:fs";
 import { GraphSession, ort } from "../graph/session.js";
 import type { TransformerConfig } from "../model/config.js";
 import type { WeightSource } from "../model/weights.js";
 import type { TokenBatch } from "./batching.js";
+import { cacheEntry, commitEntry, dropEntry, evictEntries, graphCacheKey, readEntry, stagingPath, touchEntry } from "./graph-cache.js";
 import { buildSpladeGraph, OUTPUT_HIDDEN, OUTPUT_SPLADE, type SpladeGraphOptions } from "./splade-graph.js";
+import { exactWeightLevel } from "./vocab-screen.js";
 
 export interface ModelSessionOptions extends SpladeGraphOptions {
   /** onnxruntime intra-op threads; default all cores. */
   threads?: number;
+  /** Cache the optimized graph in `dir` (graph-cache.ts), keyed by the checkpoint file's bytes among others. */
+  cache?: { dir: string; weightsPath: string };
 }
 
 export interface ModelOutputs {
@@ -30,8 +35,7 @@ export class ModelSession {
   ) {}
 
   static async create(config: TransformerConfig, weights: WeightSource, options: ModelSessionOptions): Promise<ModelSession> {
-    const bytes = buildSpladeGraph(config, weights, options);
-    const session = await GraphSession.create(bytes, { threads: options.threads });
+    const session = options.cache ? await cachedSession(config, weights, options, options.cache) : await GraphSession.create(buildSpladeGraph(config, weights, options), { threads: options.threads });
     return new ModelSession(config, session, options.hiddenStates ?? false);
   }
 
@@ -50,4 +54,34 @@ export class ModelSession {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** A session from the graph cache, or built, optimized and then cached (see graph-cache.ts). */
+async function cachedSession(config: TransformerConfig, weights: WeightSource, options: ModelSessionOptions, cache: { dir: string; weightsPath: string }): Promise<GraphSession> {
+  const { pooling, quantize, vocabScreen } = options;
+  const graph = { pooling, normalize: options.normalize ?? false, kernels: options.kernels ?? "fused", quantize, hiddenStates: options.hiddenStates ?? false, vocabScreen, screenLevel: exactWeightLevel() };
+  const entry = cacheEntry(cache.dir, graphCacheKey(cache.dir, cache.weightsPath, { config, graph }));
+  const cached = readEntry(entry);
+  if (cached) {
+    try {
+      const session = await GraphSession.create(cached, { threads: options.threads, optimization: "disabled", ortFormat: true });
+      touchEntry(entry);
+      return session;
+    } catch {
+      dropEntry(entry); // unreadable (another onnxruntime build, a damaged file): rebuild it below
+    }
+  }
+  const bytes = buildSpladeGraph(config, weights, options);
+  const staged = stagingPath(entry);
+  if (staged) {
+    try {
+      const session = await GraphSession.create(bytes, { threads: options.threads, saveOptimized: staged });
+      commitEntry(staged, entry);
+      evictEntries(cache.dir);
+      return session;
+    } catch {
+      rmSync(staged, { force: true }); // could not save: fall back to an uncached session
+    }
+  }
+  return GraphSession.create(bytes, { threads: options.threads });
 }

@@ -19,34 +19,65 @@ export interface QuantizedMatrix {
   scales: Float32Array;
 }
 
-/** Quantizes the transposes of `matrices` (each [outₖ, in] row-major), concatenated along the output axis. */
-export function quantizePerColumn(matrices: Float32Array[], inFeatures: number, outFeatures: number[]): QuantizedMatrix {
+/** Rows of W quantized per block before their transposed write: keeps the strided stores within cache. */
+const ROW_BLOCK = 64;
+
+/**
+ * Quantizes the transposes of `matrices` (each [outₖ, in] row-major), concatenated along the output axis:
+ * column o of Wᵀ (row o of W) gets scale max|w| / maxLevel and values round(w / scale) in [−maxLevel,
+ * maxLevel]. `maxLevel` 127 is full int8; 63 leaves u8·s8 pair sums inside int16 (kernels without VNNI).
+ */
+export function quantizePerColumn(matrices: Float32Array[], inFeatures: number, outFeatures: number[], maxLevel = 127): QuantizedMatrix {
   const total = outFeatures.reduce((a, b) => a + b, 0);
   const data = new Int8Array(inFeatures * total);
   const scales = new Float32Array(total);
+  const block = new Int8Array(ROW_BLOCK * inFeatures);
   let column = 0;
   matrices.forEach((w, k) => {
-    for (let o = 0; o < outFeatures[k]; o++, column++) {
-      const row = w.subarray(o * inFeatures, (o + 1) * inFeatures);
-      let maxAbs = 0;
-      for (let i = 0; i < inFeatures; i++) maxAbs = Math.max(maxAbs, Math.abs(row[i]));
-      const scale = maxAbs > 0 ? maxAbs / 127 : 1;
-      scales[column] = scale;
-      for (let i = 0; i < inFeatures; i++) data[i * total + column] = Math.round(row[i] / scale);
+    for (let start = 0; start < outFeatures[k]; start += ROW_BLOCK) {
+      const rows = Math.min(ROW_BLOCK, outFeatures[k] - start);
+      for (let r = 0; r < rows; r++) {
+        const row = w.subarray((start + r) * inFeatures, (start + r + 1) * inFeatures);
+        let maxAbs = 0;
+        for (let i = 0; i < inFeatures; i++) maxAbs = Math.max(maxAbs, Math.abs(row[i]));
+        const scale = maxAbs > 0 ? maxAbs / maxLevel : 1;
+        scales[column + r] = scale;
+        for (let i = 0; i < inFeatures; i++) block[r * inFeatures + i] = Math.round(row[i] / scale);
+      }
+      // Transposed write, one input row at a time: `rows` consecutive bytes per store run.
+      for (let i = 0; i < inFeatures; i++) {
+        const base = i * total + column;
+        for (let r = 0; r < rows; r++) data[base + r] = block[r * inFeatures + i];
+      }
+      column += rows;
     }
   });
   return { data, scales };
 }
 
+/** Initializers of quantized Linear weights: int8 Wᵀ [in, Σ out], per-column scales and zero points. */
+export interface Int8Weights {
+  weight: V;
+  scale: V;
+  zeroPoint: V;
+}
+
+/** Quantizes the Linear weights `keys` (each [outₖ, in]) into initializers named after them. */
+export function int8Weights(g: GraphBuilder, load: (key: string, shape: number[]) => Float32Array, keys: string[], inFeatures: number, outFeatures: number[]): Int8Weights {
+  const q = quantizePerColumn(keys.map((key, i) => load(key, [outFeatures[i], inFeatures])), inFeatures, outFeatures);
+  const total = q.scales.length;
+  const name = keys.length === 1 ? keys[0] : `${keys[0]}+${keys.length - 1}`;
+  return {
+    weight: g.initializer(`${name}.int8T`, { dtype: "int8", dims: [inFeatures, total], data: q.data }),
+    scale: g.initializer(`${name}.int8T.scale`, { dtype: "float32", dims: [total], data: q.scales }),
+    zeroPoint: g.initializer(`${name}.int8T.zero_point`, { dtype: "int8", dims: [total], data: new Int8Array(total) }),
+  };
+}
+
 /** A MatMulKernel emitting DynamicQuantizeMatMul; `load` returns a weight by key and shape. */
 export function int8MatMulKernel(g: GraphBuilder, load: (key: string, shape: number[]) => Float32Array): MatMulKernel {
   return (x, keys, inFeatures, outFeatures) => {
-    const q = quantizePerColumn(keys.map((key, i) => load(key, [outFeatures[i], inFeatures])), inFeatures, outFeatures);
-    const total = q.scales.length;
-    const name = keys.length === 1 ? keys[0] : `${keys[0]}+${keys.length - 1}`;
-    const weight = g.initializer(`${name}.int8T`, { dtype: "int8", dims: [inFeatures, total], data: q.data });
-    const scale = g.initializer(`${name}.int8T.scale`, { dtype: "float32", dims: [total], data: q.scales });
-    const zeroPoint = g.initializer(`${name}.int8T.zero_point`, { dtype: "int8", dims: [total], data: new Int8Array(total) });
-    return g.op("DynamicQuantizeMatMul", [x, weight, scale, zeroPoint], {}, { domain: MS_DOMAIN }) as V; // [..., Σ out]
+    const w = int8Weights(g, load, keys, inFeatures, outFeatures);
+    return g.op("DynamicQuantizeMatMul", [x, w.weight, w.scale, w.zeroPoint], {}, { domain: MS_DOMAIN }) as V; // [..., Σ out]
   };
 }

@@ -35,6 +35,11 @@ export interface FromPretrainedOptions extends HubOptions {
   maxActiveDims?: number;
   /** Graph kernels; default "fused" (onnxruntime contrib ops). "plain" is the standard-ONNX reference. */
   kernels?: "plain" | "fused";
+  /**
+   * Folder caching optimized graphs (loads after the first skip building them, graph-cache.ts); `false` or
+   * absent: no cache. The CLI uses $SPLADE_CACHE_DIR, else ~/.cache/splade-ts/graphs (resolveCacheDir).
+   */
+  graphCache?: string | false;
 }
 
 export interface EncodeProgress {
@@ -78,6 +83,7 @@ export class SparseEncoder {
     checkCount(options.threads, "threads");
     checkCount(options.maxActiveDims, "maxActiveDims");
     check(options.quantize === undefined || options.quantize === "int8", `quantize must be "int8", got ${JSON.stringify(options.quantize)}`);
+    check(options.graphCache === undefined || options.graphCache === false || typeof options.graphCache === "string", "graphCache must be a folder path or false");
     const pipeline = await loadPipeline(await resolveModelFolder(idOrPath, options));
     for (const route of pipeline.routes) checkRouteWeights(route);
     return new SparseEncoder(pipeline, options);
@@ -135,7 +141,12 @@ export class SparseEncoder {
       encoder =
         route.kind === "static"
           ? new StaticRouteEncoder(route)
-          : new GraphRouteEncoder(route, { kernels: this.options.kernels ?? DEFAULT_KERNELS, quantize: route.kind === "splade" ? this.options.quantize : undefined, threads: this.options.threads });
+          : new GraphRouteEncoder(route, {
+              kernels: this.options.kernels ?? DEFAULT_KERNELS,
+              quantize: route.kind === "splade" ? this.options.quantize : undefined,
+              threads: this.options.threads,
+              graphCache: typeof this.options.graphCache === "string" ? this.options.graphCache : undefined,
+            });
       this.encoders.set(route.name, encoder);
     }
     return encoder;

@@ -11,22 +11,42 @@ export interface SessionOptions {
   threads?: number;
   /** onnxruntime graph optimization level; default "all". */
   optimization?: "disabled" | "basic" | "extended" | "all";
+  /** Also write the optimized graph to this file, in onnxruntime's ORT format (see ortFormat). */
+  saveOptimized?: string;
+  /**
+   * `model` holds an ORT-format graph (as saveOptimized writes it): the session reads it, initializers
+   * included, in place instead of copying it. The bytes are kept referenced for the session's lifetime.
+   */
+  ortFormat?: boolean;
 }
 
 export type Feeds = Record<string, ort.Tensor>;
 
 export class GraphSession {
-  private constructor(readonly session: ort.InferenceSession) {}
+  private constructor(
+    readonly session: ort.InferenceSession,
+    /** The ORT-format bytes a session reads in place (kept alive with it). */
+    private readonly modelBytes?: Uint8Array,
+  ) {}
 
   static async create(model: Uint8Array, options: SessionOptions = {}): Promise<GraphSession> {
+    const session: Record<string, string> = {};
+    if (options.saveOptimized) session.save_model_format = "ORT";
+    if (options.ortFormat) Object.assign(session, { use_ort_model_bytes_directly: "1", use_ort_model_bytes_for_initializers: "1" });
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: options.threads ?? cpus().length,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      // A saved graph is reused wherever this CPU's build runs: "extended" leaves out level-3 layout
+      // rewrites (NCHWc convolutions, none in our graphs) that onnxruntime ties to the exact hardware.
+      graphOptimizationLevel: options.optimization ?? (options.saveOptimized ? "extended" : "all"),
+      logSeverityLevel: 3, // library code never prints: onnxruntime's warnings stay out of the caller's stderr
+      extra: { session },
+    };
+    if (options.saveOptimized) sessionOptions.optimizedModelFilePath = options.saveOptimized;
     try {
-      const session = await ort.InferenceSession.create(model, {
-        intraOpNumThreads: options.threads ?? cpus().length,
-        interOpNumThreads: 1,
-        executionMode: "sequential",
-        graphOptimizationLevel: options.optimization ?? "all",
-      });
-      return new GraphSession(session);
+      const created = await ort.InferenceSession.create(model, sessionOptions);
+      return new GraphSession(created, options.ortFormat ? model : undefined);
     } catch (cause) {
       throw new SpladeError("RUNTIME", `onnxruntime could not load the generated graph: ${(cause as Error).message}`, { cause });
     }
@@ -42,6 +62,7 @@ export class GraphSession {
 
   async release(): Promise<void> {
     await this.session.release();
+    void this.modelBytes; // read here so the bytes provably outlive the session that reads them in place
   }
 }
 

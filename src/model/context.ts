@@ -24,6 +24,16 @@ export type DropoutHook = (x: V, p: number, site: string) => V;
  */
 export type MatMulKernel = (x: V, keys: string[], inFeatures: number, outFeatures: number[]) => V;
 
+/**
+ * Multi-head self-attention of x [B, T, C] through the Linear layers `weights` (query, key, value: [C, C]
+ * each, torch layout) with `biases` ([C] each) and the 0/1 key mask as int32 [B, T]: softmax(q·kᵀ/√D + mask)·v
+ * with heads concatenated, [B, T, C] (before the output projection). Inference only.
+ */
+export type AttentionKernel = (x: V, weights: string[], biases: string[], mask: V, heads: number, hidden: number) => V;
+
+/** torch.nn.Linear at `prefix`: x·Wᵀ + b with `prefix.weight` [out, in] and `prefix.bias` [out]. */
+export type LinearKernel = (x: V, prefix: string, inFeatures: number, outFeatures: number) => V;
+
 export interface ModelContext {
   g: GraphBuilder;
   param: ParamSource;
@@ -36,6 +46,10 @@ export interface ModelContext {
   kernels?: "plain" | "fused";
   /** Replaces the matrix product of every Linear (see MatMulKernel); default: MatMul with Wᵀ. */
   matmul?: MatMulKernel;
+  /** Replaces every Linear layer, bias included (see LinearKernel); default: matmul then Add. */
+  linear?: LinearKernel;
+  /** Replaces fused self-attention (see AttentionKernel); default: one QKV product and MultiHeadAttention. */
+  attention?: AttentionKernel;
 }
 
 /**

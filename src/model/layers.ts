@@ -2,7 +2,7 @@
  * The building blocks BERT-family encoders share, in torch's conventions: Linear (y = x·Wᵀ + b, W stored
  * [out, in]), LayerNorm, activations (transformers ACT2FN), dropout sites, and multi-head self-attention.
  * Each block has a "plain" form (standard ONNX ops, differentiable) and, where onnxruntime has one, a
- * "fused" form (com.microsoft contrib ops: Attention, SkipLayerNormalization, BiasGelu) with the same math.
+ * "fused" form (com.microsoft contrib ops: Gelu, MultiHeadAttention or a kernel's attention) with the same math.
  *
  * Shapes: B batch, T tokens, C hidden, H heads, D = C / H head size, F feed-forward size.
  */
@@ -25,6 +25,7 @@ export function matmulT(ctx: ModelContext, x: V, keys: string[], inFeatures: num
 
 /** torch.nn.Linear at `prefix` (`prefix.weight` [out, in], `prefix.bias` [out]). */
 export function linear(ctx: ModelContext, x: V, prefix: string, inFeatures: number, outFeatures: number): V {
+  if (ctx.linear) return ctx.linear(x, prefix, inFeatures, outFeatures);
   const y = matmulT(ctx, x, [`${prefix}.weight`], inFeatures, [outFeatures]); // [..., out]
   return ctx.g.add(y, ctx.param(`${prefix}.bias`, [outFeatures]));
 }
@@ -46,12 +47,8 @@ export function activation(ctx: ModelContext, x: V, act: HiddenAct): V {
   return g.mul(g.mul(g.constScalar(0.5), x), g.add(g.constScalar(1), g.tanh(inner)));
 }
 
-/** act(Linear(x)); fused: MatMul + BiasGelu for the erf GELU. */
+/** act(Linear(x)). */
 export function linearActivation(ctx: ModelContext, x: V, prefix: string, inFeatures: number, outFeatures: number, act: HiddenAct): V {
-  if (ctx.kernels === "fused" && act === "gelu") {
-    const y = matmulT(ctx, x, [`${prefix}.weight`], inFeatures, [outFeatures]); // [..., out]
-    return ctx.g.op("BiasGelu", [y, ctx.param(`${prefix}.bias`, [outFeatures])], {}, { domain: MS_DOMAIN }) as V;
-  }
   return activation(ctx, linear(ctx, x, prefix, inFeatures, outFeatures), act);
 }
 
@@ -66,7 +63,9 @@ export function dropout(ctx: ModelContext, x: V, p: number, site: string): V {
 /**
  * LayerNorm(dropout(Linear(x)) + residual): the output sub-block after attention and after the
  * feed-forward network (BertSelfOutput / BertOutput; DistilBERT's out_lin or lin2 followed by its norm).
- * Fused: MatMul + SkipLayerNormalization (which adds the Linear's bias too).
+ * Fused: the residual sum as a Sum node before LayerNormalization. onnxruntime would fuse an Add there into
+ * SkipLayerNormalization, whose CPU kernel (scalar loops) takes about three times as long as LayerNormalization
+ * and the sum together; a Linear kernel that folds the bias (DynamicQuantizeMatMul, Gemm) keeps it out of both.
  */
 export function linearResidualNorm(
   ctx: ModelContext,
@@ -76,11 +75,8 @@ export function linearResidualNorm(
 ): V {
   const { g } = ctx;
   if (ctx.kernels === "fused" && !ctx.dropout) {
-    const y = matmulT(ctx, x, [`${opts.linear}.weight`], opts.inFeatures, [opts.outFeatures]); // [B, T, C]
-    const gamma = ctx.param(`${opts.norm}.weight`, [opts.outFeatures]);
-    const beta = ctx.param(`${opts.norm}.bias`, [opts.outFeatures]);
-    const bias = ctx.param(`${opts.linear}.bias`, [opts.outFeatures]);
-    return g.op("SkipLayerNormalization", [y, residual, gamma, beta, bias], { epsilon: { float: opts.eps } }, { domain: MS_DOMAIN }) as V;
+    const y = linear(ctx, x, opts.linear, opts.inFeatures, opts.outFeatures); // [B, T, C]
+    return layerNorm(ctx, g.op("Sum", [y, residual]) as V, opts.norm, opts.outFeatures, opts.eps);
   }
   const y = dropout(ctx, linear(ctx, x, opts.linear, opts.inFeatures, opts.outFeatures), opts.dropout, opts.dropoutSite); // [B, T, C]
   return layerNorm(ctx, g.add(y, residual), opts.norm, opts.outFeatures, opts.eps);
@@ -122,6 +118,9 @@ export function selfAttention(ctx: ModelContext, x: V, mask: AttentionMask, o: S
   const { g } = ctx;
   const d = o.hidden / o.heads;
   const keys = [`${o.query}.weight`, `${o.key}.weight`, `${o.value}.weight`];
+  if (ctx.kernels === "fused" && !ctx.dropout && mask.int32 && ctx.attention) {
+    return ctx.attention(x, keys, [o.query, o.key, o.value].map((p) => `${p}.bias`), mask.int32, o.heads, o.hidden);
+  }
   const biases = [o.query, o.key, o.value].map((p) => ctx.param(`${p}.bias`, [o.hidden]));
   if (ctx.kernels === "fused" && !ctx.dropout && mask.int32) {
     // One QKV product, then onnxruntime's MultiHeadAttention (bias added inside, raw 0/1 key padding mask).

@@ -25,7 +25,8 @@ export interface SpladePoolingOptions {
   activation: "relu" | "log1p_relu";
 }
 
-function activate(ctx: ModelContext, logits: V, activation: SpladePoolingOptions["activation"]): V {
+/** log1p(relu(x)), and a second log1p for "log1p_relu": the activation applied before pooling. */
+export function activateSplade(ctx: ModelContext, logits: V, activation: SpladePoolingOptions["activation"]): V {
   const { g } = ctx;
   const log1p = (x: V) => g.log(g.add(x, g.constScalar(1)));
   const once = log1p(g.relu(logits));
@@ -37,12 +38,12 @@ export function spladePooling(ctx: ModelContext, cfg: TransformerConfig, out: Ml
   const { g } = ctx;
   if (opts.pooling === "sum") {
     const masked = g.mul(mlmLogits(ctx, cfg, out), g.unsqueeze(g.cast(mask, "float32"), [2])); // [B, T, V]
-    return g.reduceSum(activate(ctx, masked, opts.activation), [1]); // [B, V]
+    return g.reduceSum(activateSplade(ctx, masked, opts.activation), [1]); // [B, V]
   }
   const keep = g.unsqueeze(g.cast(mask, "bool"), [2]); // [B, T, 1]
   const first = g.slice(out.features, [0], [1], [1]); // [B, 1, C]
   const features = g.where(keep, out.features, first); // [B, T, C]
   const products = matmulT(ctx, features, [out.decoderKey], cfg.hidden, [cfg.vocabSize]); // [B, T, V]
   const logits = g.add(g.reduceMax(products, [1]), out.decoderBias); // [B, V]
-  return activate(ctx, logits, opts.activation); // [B, V]
+  return activateSplade(ctx, logits, opts.activation); // [B, V]
 }

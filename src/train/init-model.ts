@@ -6,6 +6,12 @@
  * biases 0, LayerNorm weight 1 and bias 0; the decoder is tied to the word embeddings (not stored, as
  * DistilBertForMaskedLM saves it). Draws come from the seeded Rng in parameter order, so a seed fixes the
  * weights. Only F32 is written.
+ *
+ * Three options move away from that init, for from-scratch recipes (issue #14's SciFact recipe: word embeddings
+ * std 0.3, other weights std 0.1, vocabulary bias −3): `embeddingStd` (word embeddings only, which the MLM head
+ * also uses as its tied decoder), `initStd` (every other Linear and Embedding weight; written to config.json as
+ * initializer_range) and `vocabBias` (a constant in every entry of the MLM head's output bias, so that at init
+ * the logits sit below zero and a SPLADE vector starts sparse instead of lighting up every dimension).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -37,14 +43,37 @@ export interface InitModelOptions {
   /** A tokenizer.json matching the vocabulary, copied when given. */
   tokenizerJson?: string;
   seed: number;
-  /** transformers initializer_range (0.02). */
-  initializerRange?: number;
+  /** Std of every Linear and Embedding weight except the word embeddings: transformers initializer_range (0.02). */
+  initStd?: number;
+  /** Std of the word embeddings (and so of the tied decoder); default `initStd`. */
+  embeddingStd?: number;
+  /** Value of every entry of the MLM head's output bias (vocab_projector.bias / cls.predictions.bias); default 0. */
+  vocabBias?: number;
+}
+
+/** The MLM head's output bias over the vocabulary (DistilBERT, BERT). */
+const VOCAB_BIAS_KEY = /^(vocab_projector\.bias|cls\.predictions\.bias)$/;
+const WORD_EMBEDDINGS_KEY = /word_embeddings\.weight$/;
+
+interface InitStds {
+  initStd: number;
+  embeddingStd: number;
+  vocabBias: number;
+}
+
+function initStds(o: InitModelOptions): InitStds {
+  const initStd = o.initStd ?? 0.02;
+  const stds = { initStd, embeddingStd: o.embeddingStd ?? initStd, vocabBias: o.vocabBias ?? 0 };
+  check(Number.isFinite(stds.initStd) && stds.initStd >= 0, `init std must be a finite number ≥ 0, got ${stds.initStd}`);
+  check(Number.isFinite(stds.embeddingStd) && stds.embeddingStd >= 0, `embedding std must be a finite number ≥ 0, got ${stds.embeddingStd}`);
+  check(Number.isFinite(stds.vocabBias), `vocabulary bias must be a finite number, got ${stds.vocabBias}`);
+  return stds;
 }
 
 /** config.json content of the requested architecture (transformers' field names and defaults). */
 export function initConfigJson(o: InitModelOptions, vocabSize: number): Record<string, unknown> {
   const ffn = o.ffn ?? 4 * o.dim;
-  const range = o.initializerRange ?? 0.02;
+  const range = initStds(o).initStd;
   if (o.architecture === "distilbert") {
     return {
       architectures: ["DistilBertForMaskedLM"], model_type: "distilbert", vocab_size: vocabSize, dim: o.dim, hidden_dim: ffn,
@@ -75,14 +104,17 @@ export function modelParamShapes(config: TransformerConfig): Array<[string, numb
   return [...shapes];
 }
 
-function initialValue(key: string, shape: number[], config: TransformerConfig, range: number, rng: Rng): Float32Array {
+function initialValue(key: string, shape: number[], config: TransformerConfig, stds: InitStds, rng: Rng): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(n);
   const isNorm = /(LayerNorm|layer_norm)\.(weight|bias)$/.test(key);
   if (isNorm) return key.endsWith("weight") ? out.fill(1) : out;
+  if (VOCAB_BIAS_KEY.test(key)) return out.fill(stds.vocabBias);
   if (key.endsWith("bias")) return out;
-  for (let i = 0; i < n; i++) out[i] = range * rng.normal();
-  if (key.endsWith("word_embeddings.weight")) out.fill(0, config.padTokenId * shape[1], (config.padTokenId + 1) * shape[1]);
+  const isWords = WORD_EMBEDDINGS_KEY.test(key);
+  const std = isWords ? stds.embeddingStd : stds.initStd;
+  for (let i = 0; i < n; i++) out[i] = std * rng.normal();
+  if (isWords) out.fill(0, config.padTokenId * shape[1], (config.padTokenId + 1) * shape[1]);
   return out;
 }
 
@@ -106,8 +138,8 @@ export function initModelFolder(dir: string, o: InitModelOptions): TransformerCo
   const json = initConfigJson(o, vocabSize);
   const config = normalizeConfig(json, join(dir, "config.json"));
   const rng = new Rng(o.seed);
-  const range = o.initializerRange ?? 0.02;
-  const tensors: TensorToWrite[] = modelParamShapes(config).map(([name, shape]) => ({ name, dtype: "F32", shape, data: initialValue(name, shape, config, range, rng) }));
+  const stds = initStds(o);
+  const tensors: TensorToWrite[] = modelParamShapes(config).map(([name, shape]) => ({ name, dtype: "F32", shape, data: initialValue(name, shape, config, stds, rng) }));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "config.json"), JSON.stringify(json, null, 2) + "\n");
   writeSafetensors(join(dir, "model.safetensors"), tensors, { format: "pt" });

@@ -5,6 +5,8 @@
  * `SpladeRegularizerWeightSchedulerCallback`; where this project's CLI default differs from upstream's
  * (batch size 16, lr 2e-5, warm-up ratio 0.1, λ 1e-3 / 5e-5 — the seed card's recipe), it says so.
  */
+import type { LearningRateMapping } from "./optimizer/lr-mapping.js";
+import type { RouterMapping } from "./routing.js";
 import type { RegularizerSchedule } from "./schedules.js";
 import { DEFAULT_REGULARIZER_WARMUP_RATIO } from "./schedules.js";
 
@@ -23,7 +25,7 @@ export interface TrainingOptions {
   lr: number;
   /** HF warmup_ratio (0 upstream; seed card 0.1), used when warmupSteps is 0. */
   warmupRatio: number;
-  /** HF warmup_steps (0). */
+  /** HF warmup_steps (0): when > 0 it replaces the ratio; no warm-up at all is warmupSteps 0 with warmupRatio 0 (the CLI's --warmup-steps 0). */
   warmupSteps: number;
   /** HF adam_beta1/2, adam_epsilon, weight_decay, max_grad_norm. */
   beta1: number;
@@ -64,6 +66,15 @@ export interface TrainingOptions {
   loadBestModelAtEnd: boolean;
   /** onnxruntime intra-op threads (default: all cores). */
   threads?: number;
+  /** Upstream `router_mapping`: training column → Router route (required for Router models; none upstream). */
+  routerMapping?: RouterMapping;
+  /** Upstream `learning_rate_mapping`: parameter-name pattern → learning rate (none upstream). */
+  learningRateMapping?: LearningRateMapping;
+  /**
+   * Keep a trained SparseStaticEmbedding weight ≥ 0 (projection after each update; see step-graph.ts). Not an
+   * upstream setting: upstream's weights may go negative, which no pruning index can search.
+   */
+  nonNegativeStaticWeights: boolean;
 }
 
 export const TRAINING_DEFAULTS: TrainingOptions = {
@@ -93,4 +104,5 @@ export const TRAINING_DEFAULTS: TrainingOptions = {
   loggingSteps: 100,
   saveSteps: 500,
   loadBestModelAtEnd: true,
+  nonNegativeStaticWeights: true,
 };

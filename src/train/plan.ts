@@ -7,6 +7,7 @@
  *   regularizer warm-up = explicit steps, else max(1, floor(total × ratio))   (schedules.ts)
  */
 import { check } from "../util/errors.js";
+import { groupBaseLearningRates } from "./optimizer/lr-mapping.js";
 import type { TrainingOptions } from "./options.js";
 import { linearScheduleLr, regularizerWarmupStepsFromRatio, regularizerWeight, warmupStepsFromRatio } from "./schedules.js";
 import { lowbias32 } from "./dropout.js";
@@ -34,6 +35,8 @@ export function makePlan(rowCount: number, o: TrainingOptions): TrainingPlan {
 
 export interface StepHyperparameters {
   lr: number;
+  /** Learning rates of the `learning_rate_mapping` groups 1, 2, … (the same schedule on their own peaks). */
+  groupLrs: number[];
   lambdaDocument: number;
   lambdaQuery: number;
 }
@@ -41,8 +44,10 @@ export interface StepHyperparameters {
 /** Hyperparameters of the update that follows `step` completed updates. */
 export function stepHyperparameters(step: number, plan: TrainingPlan, o: TrainingOptions): StepHyperparameters {
   const reg = (max: number) => regularizerWeight(step, { max, warmupSteps: plan.regularizerWarmupSteps, schedule: o.regularizerSchedule });
+  const lr = (baseLr: number) => linearScheduleLr(step, { baseLr, warmupSteps: plan.warmupSteps, totalSteps: plan.totalSteps });
   return {
-    lr: linearScheduleLr(step, { baseLr: o.lr, warmupSteps: plan.warmupSteps, totalSteps: plan.totalSteps }),
+    lr: lr(o.lr),
+    groupLrs: groupBaseLearningRates(o.lr, o.learningRateMapping ?? {}).slice(1).map(lr),
     lambdaDocument: reg(o.lambdaDocument),
     lambdaQuery: o.lambdaQuery === null ? 0 : reg(o.lambdaQuery),
   };

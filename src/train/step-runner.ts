@@ -10,7 +10,7 @@ import { serializeModel } from "../graph/onnx-proto.js";
 import { GraphSession, ort } from "../graph/session.js";
 import { SpladeError } from "../util/errors.js";
 import { LOSS_PART_NAMES, type LossPartName } from "./losses/splade-loss.js";
-import { buildStepGraph, COLUMN_INPUTS, STATE_NAMES, STEP_OUTPUTS, type ParamInfo, type StepGraphOptions } from "./step-graph.js";
+import { buildStepGraph, COLUMN_INPUTS, GROUP_SCALAR_INPUTS, STATE_NAMES, STEP_OUTPUTS, type ParamInfo, type StepGraphOptions } from "./step-graph.js";
 
 /** One tokenized column of a micro-batch: int64 [B, T]. */
 export interface TokenizedColumn {
@@ -36,6 +36,8 @@ export interface StepScalars {
   gradScale: number;
   /** In [0, 2³²). */
   dropoutSeed: number;
+  /** lr and AdamW step size of learning-rate groups 1, 2, … (optimizer/lr-mapping.ts), in order. */
+  groups?: ReadonlyArray<{ lr: number; stepSize: number }>;
 }
 
 export type LossParts = Record<"loss" | LossPartName, number>;
@@ -116,6 +118,10 @@ export class StepRunner {
     f.bias_correction2_sqrt = scalar(s.biasCorrection2Sqrt);
     f.grad_scale = scalar(s.gradScale);
     f.dropout_seed = new ort.Tensor("int64", BigInt64Array.of(BigInt(s.dropoutSeed)), []);
+    s.groups?.forEach((group, i) => {
+      f[GROUP_SCALAR_INPUTS.lr(i + 1)] = scalar(group.lr);
+      f[GROUP_SCALAR_INPUTS.stepSize(i + 1)] = scalar(group.stepSize);
+    });
     for (const p of this.params) f[p.name] = new ort.Tensor("float32", this.state.params.get(p.name)!, p.shape);
     if (this.accumulator) for (const p of this.params) f[STATE_NAMES.acc(p.name)] = new ort.Tensor("float32", this.accumulator.get(p.name)!, p.shape);
     return f;

@@ -14,7 +14,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { SpladeError } from "../util/errors.js";
 import { BatchStream } from "./data/batch-stream.js";
-import type { TrainingRow } from "./data/rows.js";
+import { columnNames, type TrainingRow } from "./data/rows.js";
 import { tokenizeRows } from "./data/tokenize.js";
 import { publishInto } from "./checkpoint/atomic-dir.js";
 import { writeModelFolder } from "./checkpoint/model-folder.js";
@@ -28,13 +28,14 @@ import {
   type TrainerState,
 } from "./checkpoint/trainer-checkpoint.js";
 import { greaterIsBetter, type TrainingEvaluator } from "./evaluator.js";
-import { CheckpointWeights } from "../model/weights.js";
-import type { TrainingModelSource } from "./model-source.js";
+import { trainingWeights, type TrainingModelSource } from "./model-source.js";
 import type { TrainingOptions } from "./options.js";
 import { adamwScalars } from "./optimizer/adamw.js";
 import { dropoutSeed, makePlan, stepHyperparameters, type TrainingPlan } from "./plan.js";
 import { StepRunner, type LossParts } from "./step-runner.js";
 import { writeModelCard } from "./card/write-card.js";
+import { upstreamParameterNames } from "./param-names.js";
+import { routeColumns } from "./routing.js";
 
 export interface TrainingProgress {
   step: number;
@@ -107,8 +108,10 @@ export async function train(run: TrainRunOptions): Promise<TrainResult> {
     state = loaded.state;
     moments = { m: loaded.m, v: loaded.v };
   }
+  const routing = routeColumns(run.model, columnNames(run.rows[0]), o.routerMapping, { nonNegativeStaticWeights: o.nonNegativeStaticWeights });
   // Resumed weights come from the checkpoint's model folder (stored keys as in the source checkpoint).
-  const weights = run.resumeFrom ? CheckpointWeights.open(join(run.resumeFrom, "model.safetensors")) : run.model.weights;
+  const weights = trainingWeights(run.model, run.resumeFrom);
+  const lrMapping = o.learningRateMapping ?? {};
   const optimizer = { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm };
   const runner = StepRunner.create(
     {
@@ -125,8 +128,11 @@ export async function train(run: TrainRunOptions): Promise<TrainResult> {
       optimizer,
       columns,
       dropout: o.dropout,
+      columnRoutes: routing.routes,
+      staticRoute: routing.staticRoute,
+      ...(Object.keys(lrMapping).length > 0 ? { learningRates: { mapping: lrMapping, upstreamNames: (p: string) => upstreamParameterNames(run.model, p) } } : {}),
     },
-    (key, shape) => weights.get(key, shape),
+    weights,
     { threads: o.threads, moments },
   );
   const stream = new BatchStream(run.rows, { batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed }, { epoch: state.epoch, batchInEpoch: state.batch_in_epoch });
@@ -175,11 +181,12 @@ export async function train(run: TrainRunOptions): Promise<TrainResult> {
       if (run.signal?.aborted) throw new SpladeError("CANCELLED", `training stopped before step ${state.global_step + 1}`);
       const step = state.global_step;
       const hyper = stepHyperparameters(step, plan, o);
-      const scalars = { ...adamwScalars(optimizer, step + 1, hyper.lr), lambdaDocument: hyper.lambdaDocument, lambdaQuery: hyper.lambdaQuery, gradScale: 1 / o.gradientAccumulationSteps };
+      const groups = hyper.groupLrs.map((lr) => adamwScalars(optimizer, step + 1, lr));
+      const scalars = { ...adamwScalars(optimizer, step + 1, hyper.lr), groups, lambdaDocument: hyper.lambdaDocument, lambdaQuery: hyper.lambdaQuery, gradScale: 1 / o.gradientAccumulationSteps };
       const parts = { loss: 0, base_loss: 0, document_regularizer_loss: 0, query_regularizer_loss: 0 };
       let gradNorm = 0;
       for (let micro = 0; micro < o.gradientAccumulationSteps; micro++) {
-        const batch = tokenizeRows(run.model.tokenizer, stream.next(), { maxLength: run.model.maxSeqLength, labels: o.loss === "margin-mse" });
+        const batch = tokenizeRows(run.model.tokenizer, stream.next(), { maxLength: run.model.maxSeqLength, labels: o.loss === "margin-mse", columns: routing.tokenizers });
         const s = { ...scalars, dropoutSeed: dropoutSeed(o.seed, step, micro) };
         const last = micro === o.gradientAccumulationSteps - 1;
         let r: LossParts;
@@ -209,8 +216,8 @@ export async function train(run: TrainRunOptions): Promise<TrainResult> {
       }
     }
     const useBest = o.loadBestModelAtEnd && state.best_step !== null && state.best_step !== state.global_step;
-    const best = useBest ? CheckpointWeights.open(join(run.outputDir, checkpointName(state.best_step!), "model.safetensors")) : null;
-    const finalParams = best ? new Map(runner.params.map((p) => [p.name, best.get(p.name, p.shape)])) : runner.state.params;
+    const best = useBest ? trainingWeights(run.model, join(run.outputDir, checkpointName(state.best_step!))) : null;
+    const finalParams = best ? new Map(runner.params.map((p) => [p.name, best(p.name, p.shape)])) : runner.state.params;
     publishInto(run.outputDir, (staging) => {
       writeModelFolder(staging, { source: run.model, params: finalParams });
       writeModelCard(join(staging, "README.md"), { source: run.model, options: o, plan, state, metricName, datasetName: run.datasetName, rows: run.rows.length, columns });

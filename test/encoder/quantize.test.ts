@@ -1,7 +1,12 @@
-/** Int8 dynamic quantization: per-column symmetric weights, and the quantized encoder staying close to fp32. */
+/**
+ * Int8 dynamic quantization: per-column symmetric weights, and the quantized encoder staying close to fp32;
+ * the build-time transposes of the float32 kernels.
+ */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { quantizePerColumn } from "../../src/encoder/quantize.js";
+import { transposedWeights } from "../../src/encoder/kernels.js";
+import { Rng } from "../../src/util/rng.js";
 import { SparseEncoder } from "../../src/encoder/index.js";
 import { encodeGoldens, modelDir } from "../parity/golden.js";
 
@@ -36,4 +41,29 @@ test("an int8 encoder gives vectors close to fp32 (cosine ≥ 0.94 each, mean �
     await fp32.release();
     await int8.release();
   }
+});
+
+test("quantizePerColumn and transposedWeights write Wᵀ exactly as the element-by-element reference (sizes across blocks)", () => {
+  const rng = new Rng(3);
+  const inFeatures = 45;
+  const outs = [70, 1, 130];
+  const matrices = outs.map((o) => Float32Array.from({ length: o * inFeatures }, () => rng.normal()));
+  const total = outs.reduce((a, b) => a + b, 0);
+  for (const level of [127, 63]) {
+    const q = quantizePerColumn(matrices, inFeatures, outs, level);
+    let column = 0;
+    matrices.forEach((w, k) => {
+      for (let o = 0; o < outs[k]; o++, column++) {
+        const row = w.subarray(o * inFeatures, (o + 1) * inFeatures);
+        const scale = Math.max(...Array.from(row, Math.abs)) / level;
+        assert.equal(q.scales[column], Math.fround(scale));
+        for (let i = 0; i < inFeatures; i++) assert.equal(q.data[i * total + column], Math.round(row[i] / scale) || 0, `level ${level} [${i}, ${column}]`); // Int8Array stores −0 as 0
+      }
+    });
+  }
+  const t = transposedWeights((key) => matrices[Number(key)], ["0", "1", "2"], inFeatures, outs);
+  let column = 0;
+  matrices.forEach((w, k) => {
+    for (let o = 0; o < outs[k]; o++, column++) for (let i = 0; i < inFeatures; i++) assert.equal(t[i * total + column], w[o * inFeatures + i]);
+  });
 });

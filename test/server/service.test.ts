@@ -4,6 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { resolve } from "node:path";
 import { buildIndex, tempDir, SPLADE_MODEL } from "./helpers/indexes.js";
 import { call, get, post, startServer } from "./helpers/http.js";
 
@@ -17,7 +18,7 @@ test("health, indexes and metrics report what is served and what happened", asyn
   const indexes = await get(url, "/indexes");
   assert.deepEqual(indexes.body.indexes.map((i: { name: string; model: unknown; writable: boolean }) => [i.name, i.model, i.writable]), [
     ["facts", { kind: "bm25", name: "bm25" }, true],
-    ["tiny", { kind: "splade", name: SPLADE_MODEL }, true],
+    ["tiny", { kind: "splade", name: resolve(SPLADE_MODEL) }, true],
   ]);
   await post(url, "/search", { query: "tides", indexes: ["tiny"] });
   await post(url, "/search", { query: "tides", indexes: ["facts"] });
@@ -36,7 +37,8 @@ test("health, indexes and metrics report what is served and what happened", asyn
     /^splade_index_documents\{index="facts"\} 13$/m,
     /^splade_index_documents\{index="tiny"\} 12$/m,
     /^splade_index_generation\{index="facts"\} 2$/m,
-    /^splade_encode_duration_seconds_count\{model="test\/fixtures\/tiny-bert-splade",task="query"\} 1$/m,
+    // An index records a local model folder by its absolute path.
+    new RegExp(`^splade_encode_duration_seconds_count\\{model="${resolve(SPLADE_MODEL).replace(/[/.]/g, "\\$&")}",task="query"\\} 1$`, "m"),
     /^splade_encode_duration_seconds_count\{model="bm25",task="document"\} 1$/m,
     /^splade_search_duration_seconds_count\{index="facts"\} 1$/m,
     /^splade_search_duration_seconds_count\{index="tiny"\} 1$/m,

@@ -24,7 +24,7 @@ function rows() {
 test("a run resumed from checkpoint-2 ends bit-identical to the uninterrupted run", async () => {
   const root = mkdtempSync(join(tmpdir(), "splade-resume-"));
   try {
-    const model = loadTrainingModel(MODEL_DIR);
+    const model = await loadTrainingModel(MODEL_DIR);
     const stepsA: StepLogRecord[] = [];
     await train({ model, rows: rows(), outputDir: join(root, "a"), options, onStep: (r) => stepsA.push(r) });
 
@@ -49,7 +49,7 @@ test("a run resumed from checkpoint-2 ends bit-identical to the uninterrupted ru
 test("resuming with a different decisive setting is refused", async () => {
   const root = mkdtempSync(join(tmpdir(), "splade-resume-"));
   try {
-    const model = loadTrainingModel(MODEL_DIR);
+    const model = await loadTrainingModel(MODEL_DIR);
     await train({ model, rows: rows(), outputDir: root, options: { ...options, maxSteps: 2 } });
     await assert.rejects(
       train({ model, rows: rows(), outputDir: root, options: { ...options, maxSteps: 2, seed: 4 }, resumeFrom: join(root, "checkpoint-2") }),

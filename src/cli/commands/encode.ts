@@ -8,7 +8,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { encodeFile, SparseEncoder } from "../../encoder/index.js";
 import { DEFAULT_BATCH_SIZE } from "../../encoder/defaults.js";
-import { hubOptionsFromEnv } from "../../hub/index.js";
+import { encoderOptionsFromEnv } from "../env-options.js";
 import { countNonBlankLines } from "../../util/jsonl.js";
 import { createProgress } from "../progress.js";
 
@@ -59,7 +59,7 @@ export function registerEncode(program: Command): void {
     .option("--shard <i/n>", "encode only the i-th of n contiguous shares of the input (1-based; concatenated in order they equal the whole output)", shardSpec)
     .action(async (flags: EncodeFlags) => {
       const encoder = await SparseEncoder.fromPretrained(flags.model, {
-        ...hubOptionsFromEnv(process.env),
+        ...encoderOptionsFromEnv(process.env),
         revision: flags.revision,
         threads: flags.threads,
         quantize: flags.quantize,

@@ -10,6 +10,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { evaluateModel, type EvaluationPhase } from "../../app/evaluate.js";
 import { openEvaluationModel } from "../../app/evaluation-model.js";
 import { hubOptionsFromEnv } from "../../hub/index.js";
+import { encoderOptionsFromEnv } from "../env-options.js";
 import { loadBeirDataset } from "../../eval/beir.js";
 import { DEFAULT_BATCH_SIZE } from "../../eval/defaults.js";
 import type { Conventions } from "../../eval/ir-metrics.js";
@@ -71,7 +72,7 @@ export function registerEval(program: Command): void {
         beir !== undefined
           ? [() => loadBeirDataset(beir, { split: flags.split, title: flags.title ?? false })]
           : parseNanoBeirNames(flags.nanobeir!).map((name) => () => loadNanoBeirDataset(name, hub));
-      const model = await openEvaluationModel(flags.model, { hub });
+      const model = await openEvaluationModel(flags.model, { hub: encoderOptionsFromEnv(process.env) });
       let progress = createProgress("eval");
       let label = "";
       const columns = await evaluateModel({

@@ -7,7 +7,7 @@
  * Corpus lines are BEIR's {"_id", "title", "text"}; every write is atomic (index/index-writer.ts).
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { hubOptionsFromEnv } from "../../hub/index.js";
+import { encoderOptionsFromEnv } from "../env-options.js";
 import { createEncoder } from "../../app/encoders.js";
 import { addCorpusToIndex, buildIndexFromCorpus } from "../../app/index-corpus.js";
 import { deleteDocuments, mergeIndex } from "../../index/index-writer.js";
@@ -54,7 +54,7 @@ export function registerIndex(program: Command): void {
     .option("--overwrite", "replace an index already in --out")
     .action(async (flags: BuildFlags) => {
       const started = performance.now();
-      const encoder = await createEncoder(flags.model, { bm25: { k1: flags.k1, b: flags.b }, splade: hubOptionsFromEnv(process.env) });
+      const encoder = await createEncoder(flags.model, { bm25: { k1: flags.k1, b: flags.b }, splade: encoderOptionsFromEnv(process.env) });
       const progress = createProgress("index");
       try {
         const result = await buildIndexFromCorpus(flags.corpus, flags.out, encoder, {
@@ -88,7 +88,7 @@ export function registerIndex(program: Command): void {
         const result = await addCorpusToIndex(flags.corpus, dir, {
           title: flags.title,
           batchSize: flags.batchSize,
-          encoder: { splade: hubOptionsFromEnv(process.env) },
+          encoder: { splade: encoderOptionsFromEnv(process.env) },
           onProgress: (done, total) => progress.update(done, total),
         });
         progress.stop();

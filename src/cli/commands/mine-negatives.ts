@@ -13,7 +13,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { openEvaluationModel } from "../../app/evaluation-model.js";
 import { openIndexRetriever } from "../../app/index-retriever.js";
 import { MINE_DEFAULTS, mineHardNegatives, modelRetriever, readBeirCorpusTexts, readBeirPairs, readPairs } from "../../app/mine-negatives.js";
-import { hubOptionsFromEnv } from "../../hub/index.js";
+import { encoderOptionsFromEnv } from "../env-options.js";
 import { writeFileAtomicSync } from "../../util/atomic-write.js";
 import { SpladeError } from "../../util/errors.js";
 
@@ -62,7 +62,7 @@ export function registerMineNegatives(program: Command): void {
       if ((f.pairs === undefined) === (f.pairsBeir === undefined)) throw new SpladeError("INVALID_ARGUMENT", "give exactly one of --pairs <file> and --pairs-beir <dir>");
       const title = f.title ?? false;
       const pairs = f.pairs !== undefined ? readPairs(f.pairs) : readBeirPairs(f.pairsBeir!, { split: f.pairsSplit, title });
-      const hub = hubOptionsFromEnv(process.env);
+      const hub = encoderOptionsFromEnv(process.env);
       const options = { numNegatives: f.numNegatives, rangeMin: f.rangeMin, rangeMax: f.rangeMax, samplingStrategy: f.sampling, outputFormat: f.outputFormat, seed: f.seed };
       let mined;
       if (existsSync(join(f.index, "index.json"))) {

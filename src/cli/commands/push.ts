@@ -8,7 +8,7 @@
  * Exit codes: 0 all acknowledged; 3 when the engine refused items (or the target conflicts), 5 network.
  */
 import { Command, Option } from "commander";
-import { hubOptionsFromEnv } from "../../hub/index.js";
+import { encoderOptionsFromEnv } from "../env-options.js";
 import { SpladeError } from "../../util/errors.js";
 import { SparseIndex } from "../../index/sparse-index.js";
 import { parseModelRecord, type DocumentEncoder } from "../../app/document-encoder.js";
@@ -42,7 +42,7 @@ export function nonNegativeInteger(value: string): number {
 async function openSource(flags: PushFlags): Promise<{ source: PushSource; encoder: DocumentEncoder }> {
   const given = [flags.index, flags.corpus, flags.vectors].filter((x) => x !== undefined).length;
   if (given !== 1) throw new SpladeError("INVALID_ARGUMENT", "give exactly one of --index, --corpus or --vectors");
-  const encoderOptions = { splade: hubOptionsFromEnv(process.env) };
+  const encoderOptions = { splade: encoderOptionsFromEnv(process.env) };
   if (flags.index !== undefined) {
     if (flags.model !== undefined) throw new SpladeError("INVALID_ARGUMENT", "--index pushes the vectors the index holds, with the model it records: drop --model");
     const index = await SparseIndex.open(flags.index);

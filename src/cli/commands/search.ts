@@ -8,7 +8,7 @@
  * run file (qid Q0 docid rank score run). Queries file: JSONL {"_id", "text"}.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { hubOptionsFromEnv } from "../../hub/index.js";
+import { encoderOptionsFromEnv } from "../env-options.js";
 import { readQueries } from "../../app/text-files.js";
 import { searchIndexes, type QueryText, type ResultHit } from "../../app/search-indexes.js";
 import { SpladeError } from "../../util/errors.js";
@@ -74,7 +74,7 @@ export function registerSearch(program: Command): void {
       if (flags.json && flags.trec) throw new InvalidArgumentError("--json and --trec are exclusive");
       if ((flags.index === undefined) === (flags.engine === undefined)) throw new SpladeError("INVALID_ARGUMENT", "give --index <dir> or --engine with --url and --target");
       const queries: QueryText[] = flags.queries !== undefined ? await readQueries(flags.queries) : [{ id: "1", text: flags.query! }];
-      const encoder = { splade: hubOptionsFromEnv(process.env) };
+      const encoder = { splade: encoderOptionsFromEnv(process.env) };
       let results;
       if (flags.engine !== undefined) {
         if (flags.url === undefined || flags.target === undefined) throw new SpladeError("INVALID_ARGUMENT", "--engine needs --url and --target");

@@ -9,7 +9,7 @@
  * completed or rolled back, the index locks are released) and it exits 0. A second signal exits at once (130).
  */
 import { Command, Option } from "commander";
-import { hubOptionsFromEnv } from "../../hub/index.js";
+import { encoderOptionsFromEnv } from "../env-options.js";
 import { createServer } from "../../server/create-server.js";
 import type { ServerEvent } from "../../server/context.js";
 import { SpladeError } from "../../util/errors.js";
@@ -75,7 +75,7 @@ export function registerServe(program: Command): void {
         readOnly: flags.readOnly,
         algorithm: flags.algorithm,
         threads: flags.threads,
-        encoder: { splade: hubOptionsFromEnv(process.env) },
+        encoder: { splade: encoderOptionsFromEnv(process.env) },
         limits: { ...(flags.maxBodyBytes !== undefined ? { maxBodyBytes: flags.maxBodyBytes } : {}), ...(flags.maxK !== undefined ? { maxK: flags.maxK } : {}) },
         shutdownTimeoutMs: flags.shutdownTimeoutMs,
         log: (event) => {

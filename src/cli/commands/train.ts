@@ -3,18 +3,25 @@
  *   --eval-nanobeir <names>] [--epochs 1] [--max-steps N] [--batch-size 16] [--lr 2e-5] [--warmup-ratio 0.1 |
  *   --warmup-steps N] [--lambda-document 1e-3] [--lambda-query 5e-5] [--regularizer-warmup-ratio R |
  *   --regularizer-warmup-steps N] [--loss mnrl|margin-mse] [--no-shuffle] [--dropout on|off] [--seed 42]
- *   [--eval-steps 500] [--logging-steps 100] [--max-seq-length N] [--log <log.jsonl>] …`
+ *   [--eval-steps 500] [--logging-steps 100] [--max-seq-length N] [--log <log.jsonl>]
+ *   [--router-mapping <json>] [--learning-rate-mapping <json>] [--use-document-regularizer-only] …`
  * Fine-tunes a SPLADE model (src/train/trainer.ts) and writes it as a sentence-transformers SparseEncoder
- * folder with checkpoint-N/ folders and a model card. --log writes one JSON line per optimizer step (rewritten
+ * folder with checkpoint-N/ folders and a model card. An inference-free Router model (splade init-model
+ * --inference-free) needs --router-mapping (e.g. '{"query": "query"}': other columns take the default route,
+ * documents) and usually a --learning-rate-mapping for its query weights ('{"SparseStaticEmbedding\\.weight": 1e-3}'),
+ * upstream's `router_mapping` and `learning_rate_mapping` as JSON. --log writes one JSON line per optimizer step (rewritten
  * from the checkpoint's history on --resume-from-checkpoint, so the file equals an uninterrupted run's).
- * Progress (bar and ETA) on a terminal; a line per logging step on stderr; Ctrl-C stops before the next step.
+ * An explicit --warmup-steps (0 included: no warm-up, as transformers' warmup_steps=0 with warmup_ratio 0) replaces the
+ * default --warmup-ratio. Progress (bar and ETA) on a terminal; a line per logging step on stderr; Ctrl-C stops before the next step.
  */
-import { writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { createTrainingEvaluator, type TrainingEvaluationData } from "../../app/training-evaluator.js";
 import { parseNanoBeirNames } from "../../eval/nanobeir.js";
 import { hubOptionsFromEnv, resolveModelPath } from "../../hub/index.js";
 import { readTrainingRows } from "../../train/data/rows.js";
+import { parseLearningRateMapping } from "../../train/optimizer/lr-mapping.js";
+import { parseRouterMapping } from "../../train/routing.js";
 import { loadTrainerCheckpoint, type StepLogRecord } from "../../train/checkpoint/trainer-checkpoint.js";
 import { loadTrainingModel } from "../../train/model-source.js";
 import { TRAINING_DEFAULTS, type TrainingOptions } from "../../train/options.js";
@@ -49,6 +56,7 @@ interface TrainFlags {
   loss: "mnrl" | "margin-mse"; scale: number; shuffle: boolean; dropout: "on" | "off"; seed: number; evalSteps: number; loggingSteps: number;
   saveSteps?: number; saveTotalLimit?: number; maxSeqLength?: number; weightDecay: number; maxGradNorm: number; metricForBestModel?: string;
   log?: string; resumeFromCheckpoint?: string; threads?: number;
+  routerMapping?: string; learningRateMapping?: string; useDocumentRegularizerOnly?: boolean; allowNegativeStaticWeights?: boolean;
 }
 
 function logLine(r: StepLogRecord): string {
@@ -74,9 +82,10 @@ export function registerTrain(program: Command): void {
     .option("--gradient-accumulation-steps <n>", "micro-batches per optimizer step", int(1), d.gradientAccumulationSteps)
     .option("--lr <x>", "peak learning rate", num, d.lr)
     .addOption(new Option("--warmup-ratio <x>", "linear warm-up over this fraction of the steps").argParser(num).default(d.warmupRatio).conflicts("warmupSteps"))
-    .option("--warmup-steps <n>", "linear warm-up steps", int(1))
+    .option("--warmup-steps <n>", "linear warm-up steps (0: none, the first update at the full --lr)", int(0))
     .option("--lambda-document <x>", "FLOPS weight of documents", num, d.lambdaDocument)
     .option("--lambda-query <x>", "FLOPS weight of queries", num, d.lambdaQuery as number)
+    .option("--use-document-regularizer-only", "one document FLOPS term over every column (queries included), no query term")
     .addOption(new Option("--regularizer-warmup-ratio <x>", "regularizer ramp over this fraction of the steps (default 1/3)").argParser(num).conflicts("regularizerWarmupSteps"))
     .option("--regularizer-warmup-steps <n>", "regularizer ramp steps", int(1))
     .addOption(new Option("--regularizer-schedule <kind>", "regularizer ramp shape").choices(["quadratic", "linear"]).default(d.regularizerSchedule))
@@ -96,11 +105,15 @@ export function registerTrain(program: Command): void {
     .option("--log <file>", "write one JSON line per optimizer step")
     .option("--resume-from-checkpoint <dir>", "continue from a checkpoint-N folder")
     .option("--threads <n>", "onnxruntime threads (default: all cores)", int(1))
+    .option("--router-mapping <json>", "Router models: training column → route, e.g. '{\"query\": \"query\"}' (other columns: the default route)")
+    .option("--allow-negative-static-weights", "let trained SparseStaticEmbedding (query) weights go below 0, as upstream (such queries cannot be searched by a pruning index)")
+    .option("--learning-rate-mapping <json>", "parameter-name regex → learning rate, e.g. '{\"SparseStaticEmbedding\\\\.weight\": 1e-3}'")
     .action(async (f: TrainFlags) => {
       if (f.evalBeir !== undefined && f.evalNanobeir !== undefined) throw new SpladeError("INVALID_ARGUMENT", "give at most one of --eval-beir and --eval-nanobeir");
       const hub = hubOptionsFromEnv(process.env);
-      const dir = await resolveModelPath(f.model, { ...hub, files: MODEL_FILES });
-      const model = loadTrainingModel(dir, { maxSeqLength: f.maxSeqLength });
+      // A local folder is read as it is (a Router keeps its modules in subfolders; loadTrainingModel names what is missing).
+      const dir = existsSync(f.model) ? f.model : await resolveModelPath(f.model, { ...hub, files: MODEL_FILES });
+      const model = await loadTrainingModel(dir, { maxSeqLength: f.maxSeqLength });
       const rows = readTrainingRows(f.train);
       const data: TrainingEvaluationData | undefined =
         f.evalBeir !== undefined ? { beir: f.evalBeir, split: f.evalSplit, title: f.evalTitle ?? false } : f.evalNanobeir !== undefined ? { nanobeir: parseNanoBeirNames(f.evalNanobeir) } : undefined;
@@ -114,6 +127,10 @@ export function registerTrain(program: Command): void {
         shuffle: f.shuffle, dropout: f.dropout === "on", seed: f.seed, evalSteps: f.evalSteps, loggingSteps: f.loggingSteps,
         saveSteps: f.saveSteps ?? f.evalSteps, saveTotalLimit: f.saveTotalLimit, weightDecay: f.weightDecay, maxGradNorm: f.maxGradNorm,
         metricForBestModel: f.metricForBestModel, loadBestModelAtEnd: evaluator !== undefined, threads: f.threads,
+        useDocumentRegularizerOnly: f.useDocumentRegularizerOnly ?? false,
+        nonNegativeStaticWeights: !(f.allowNegativeStaticWeights ?? false),
+        ...(f.routerMapping !== undefined ? { routerMapping: parseRouterMapping(f.routerMapping) } : {}),
+        ...(f.learningRateMapping !== undefined ? { learningRateMapping: parseLearningRateMapping(f.learningRateMapping) } : {}),
       };
       if (f.log !== undefined) {
         const previous = f.resumeFromCheckpoint ? loadTrainerCheckpoint(f.resumeFromCheckpoint).state.steps : [];

@@ -51,6 +51,14 @@ export class GradContext {
   contribute: (name: string, g: V) => void = () => {
     throw new SpladeError("INVALID_ARGUMENT", "autodiff: contribute() is only available while differentiating");
   };
+  /**
+   * Set by differentiate: adds a sparse contribution to a value [N, …]: `updates` [I, C] (rows flattened) added
+   * at `rows` [I]. All of a value's row contributions are applied with one scatter onto the sum of its dense
+   * contributions, instead of each scattering into its own zeros [N, …] and a Sum of them.
+   */
+  contributeRows: (name: string, rows: V, updates: V) => void = () => {
+    throw new SpladeError("INVALID_ARGUMENT", "autodiff: contributeRows() is only available while differentiating");
+  };
 
   constructor(readonly ir: GraphIR, prefix: string, readonly options: GradContextOptions = {}) {
     this.shapes = new ShapeInfo(ir);

@@ -47,17 +47,26 @@ export function differentiate(ir: GraphIR, options: DifferentiateOptions): Diffe
   }
 
   const contributions = new Map<string, V[]>();
+  const rowContributions = new Map<string, Array<{ rows: V; updates: V }>>();
   const add = (name: string, g: V) => {
     const list = contributions.get(name);
     if (list) list.push(g);
     else contributions.set(name, [g]);
   };
   const total = (name: string): V | null => {
-    const list = contributions.get(name);
-    if (!list || list.length === 0) return null;
-    if (list.length === 1) return list[0];
-    const sum = ctx.b.op("Sum", list) as V;
-    contributions.set(name, [sum]);
+    const list = contributions.get(name) ?? [];
+    const sparse = rowContributions.get(name) ?? [];
+    if (list.length === 0 && sparse.length === 0) return null;
+    let sum = list.length === 0 ? null : list.length === 1 ? list[0] : (ctx.b.op("Sum", list) as V);
+    if (sparse.length > 0) {
+      const b = ctx.b;
+      const dense = b.op("Flatten", [sum ?? ctx.zerosLike(name)], { axis: 1 }) as V; // [N, C]
+      const rows = sparse.length === 1 ? sparse[0].rows : b.concat(sparse.map((r) => r.rows), 0); // [I]
+      const updates = sparse.length === 1 ? sparse[0].updates : b.concat(sparse.map((r) => r.updates), 0); // [I, C]
+      sum = ctx.reshapeLike(ctx.scatterAddRows(dense, rows, updates), name);
+      rowContributions.delete(name);
+    }
+    contributions.set(name, [sum!]);
     return sum;
   };
 
@@ -65,13 +74,19 @@ export function differentiate(ir: GraphIR, options: DifferentiateOptions): Diffe
   ctx.contribute = (name, g) => {
     if (requires.has(name)) add(name, g);
   };
+  ctx.contributeRows = (name, rows, updates) => {
+    if (!requires.has(name)) return;
+    const list = rowContributions.get(name);
+    if (list) list.push({ rows, updates });
+    else rowContributions.set(name, [{ rows, updates }]);
+  };
 
   const seed = ctx.b.op("ConstantOfShape", [ctx.shapeOf(options.loss)], { value: { dtype: "float32", dims: [1], data: new Float32Array([1]) } }) as V;
   add(options.loss, seed);
 
   for (let k = forwardNodes.length - 1; k >= 0; k--) {
     const node = forwardNodes[k];
-    if (!node.outputs.some((o) => contributions.has(o))) continue;
+    if (!node.outputs.some((o) => contributions.has(o) || rowContributions.has(o))) continue;
     const gradOutputs = node.outputs.map((o) => total(o));
     const needs = node.inputs.map((i) => i !== "" && requires.has(i));
     if (!needs.some(Boolean)) continue;

@@ -22,6 +22,7 @@ const ONNX_TO_DTYPE: Record<number, DType> = { 1: "float32", 2: "uint8", 3: "int
 const SAME_AS_FIRST = new Set([
   "Identity", "Neg", "Sqrt", "Exp", "Log", "Relu", "Erf", "Tanh", "Abs", "Sigmoid", "Softmax", "LogSoftmax",
   "LayerNormalization", "Dropout", "Gelu", "FastGelu", "Reciprocal", "Sign", "Not", "EyeLike", "Floor", "Ceil", "Round",
+  "ScatterElements", "ScatterND",
 ]);
 const BROADCAST = new Set(["Add", "Sum", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Mod", "BitwiseXor", "BitwiseAnd", "BitwiseOr", "And", "Or"]);
 const COMPARISON = new Set(["Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual"]);

@@ -71,7 +71,26 @@ function hyperparameters(input: ModelCardInput): Array<[string, unknown]> {
     ["max_seq_length", input.source.maxSeqLength],
     ["load_best_model_at_end", o.loadBestModelAtEnd],
     ["metric_for_best_model", input.metricName ?? null],
+    ...(o.routerMapping ? [["router_mapping", JSON.stringify(o.routerMapping)] as [string, unknown]] : []),
+    ...(input.source.router ? [["non_negative_static_weights (splade-ts)", o.nonNegativeStaticWeights] as [string, unknown]] : []),
+    ...(o.learningRateMapping && Object.keys(o.learningRateMapping).length > 0 ? [["learning_rate_mapping", JSON.stringify(o.learningRateMapping)] as [string, unknown]] : []),
   ];
+}
+
+/** The module tree as sentence-transformers prints it (Router: one Sequential per route). */
+function architectureLines(source: TrainingModelSource): string[] {
+  const pooling = `{'pooling_strategy': '${source.pooling.pooling}', 'activation_function': '${source.pooling.activation}', 'word_embedding_dimension': ${source.config.vocabSize}}`;
+  const mlm = `MLMTransformer({'max_seq_length': ${source.maxSeqLength}, 'do_lower_case': False}) with MLMTransformer model: ${architectureName(source)} `;
+  const router = source.router;
+  if (!router) return ["SparseEncoder(", `  (0): ${mlm}`, `  (1): SpladePooling(${pooling})`, ")"];
+  const routeLines = [...router.routes].flatMap(([route, kind]) => [
+    `      (${route}): Sequential(`,
+    ...(kind === "static"
+      ? [`        (0): SparseStaticEmbedding({'frozen': ${router.static.frozen ? "True" : "False"}}, dim=${router.static.weight.length})`]
+      : [`        (0): ${mlm}`, `        (1): SpladePooling(${pooling})`]),
+    "      )",
+  ]);
+  return ["SparseEncoder(", "  (0): Router(", "    (sub_modules): ModuleDict(", ...routeLines, "    )", "  )", ")"];
 }
 
 export function modelCard(input: ModelCardInput): string {
@@ -82,19 +101,19 @@ export function modelCard(input: ModelCardInput): string {
   const allMetrics = [...new Set(state.evaluations.flatMap((e) => Object.keys(e.metrics)))];
   const ndcg = allMetrics.filter((k) => k.endsWith("ndcg@10"));
   const metricColumns = ndcg.length > 0 ? ndcg : allMetrics;
-  const base = basename(source.dir);
-  const pooling = `{'pooling_strategy': '${source.pooling.pooling}', 'activation_function': '${source.pooling.activation}', 'word_embedding_dimension': ${source.config.vocabSize}}`;
+  const base = basename(source.router?.dir ?? source.dir);
+  const kind = source.router ? "Inference-free SPLADE Sparse Encoder" : "SPLADE Sparse Encoder";
   const versions = input.versions ?? { "splade-ts": "0.1.0", "Node.js": process.versions.node };
   const lines = [
     `# SPLADE sparse encoder fine-tuned from ${base}${input.datasetName ? ` on ${input.datasetName}` : ""}`,
     "",
-    `This is a SPLADE Sparse Encoder model finetuned from ${base} with splade-ts. It maps sentences & paragraphs to a ${source.config.vocabSize}-dimensional sparse vector space and can be used for semantic search and sparse retrieval.`,
+    `This is ${source.router ? "an" : "a"} ${kind} model finetuned from ${base} with splade-ts. It maps sentences & paragraphs to a ${source.config.vocabSize}-dimensional sparse vector space and can be used for semantic search and sparse retrieval.`,
     "",
     "## Model Details",
     "",
     "### Model Description",
     "",
-    "- **Model Type:** SPLADE Sparse Encoder",
+    `- **Model Type:** ${kind}`,
     `- **Base model:** ${base}`,
     `- **Maximum Sequence Length:** ${source.maxSeqLength} tokens`,
     `- **Output Dimensionality:** ${source.config.vocabSize} dimensions`,
@@ -104,10 +123,7 @@ export function modelCard(input: ModelCardInput): string {
     "### Full Model Architecture",
     "",
     "```",
-    "SparseEncoder(",
-    `  (0): MLMTransformer({'max_seq_length': ${source.maxSeqLength}, 'do_lower_case': False}) with MLMTransformer model: ${architectureName(source)} `,
-    `  (1): SpladePooling(${pooling})`,
-    ")",
+    ...architectureLines(source),
     "```",
     "",
     "## Usage",
