@@ -18,7 +18,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpus, totalmem } from "node:os";
-import { join } from "node:path";
 import { SHARED } from "./_paths.js";
 import { loadSpladeQueries, loadVocab } from "./_splade-queries.js";
 import { splitQueries, type GeneratorKind } from "./_synthetic-splade.js";
