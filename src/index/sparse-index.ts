@@ -24,6 +24,9 @@ import type { SearchScratch } from "./segment-query.js";
 import type { ScoredOrdinal } from "./top-k.js";
 import type { ApproximateSearchOptions } from "./approximate-search.js";
 
+/** Manifests a reader tries when writers keep committing under it (openSync). */
+const MAX_OPEN_ATTEMPTS = 20;
+
 export interface SearchHit {
   readonly id: string;
   readonly score: number;
@@ -86,7 +89,21 @@ export class SparseIndex {
   }
 
   static openSync(dir: string, options: OpenOptions = {}): SparseIndex {
-    const manifest: Manifest = readManifest(dir);
+    // A writer in another process may commit between our reading the manifest and its files, and delete the
+    // files its new manifest no longer lists (a merge). As Lucene's FindSegmentsFile: when a listed file is
+    // gone and the manifest has moved on, open the newer generation.
+    for (let attempt = 1; ; attempt++) {
+      const manifest: Manifest = readManifest(dir);
+      try {
+        return SparseIndex.fromManifest(dir, manifest, options);
+      } catch (error) {
+        const missing = error instanceof SpladeError && error.code === "FILE_NOT_FOUND";
+        if (!missing || attempt >= MAX_OPEN_ATTEMPTS || readManifest(dir).generation === manifest.generation) throw error;
+      }
+    }
+  }
+
+  private static fromManifest(dir: string, manifest: Manifest, options: OpenOptions): SparseIndex {
     let base = 0;
     const live: LiveSegment[] = manifest.segments.map((entry) => {
       const path = join(dir, entry.file);
