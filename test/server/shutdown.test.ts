@@ -26,6 +26,21 @@ function liveIds(dir: string): Set<string> {
   return ids;
 }
 
+/**
+ * Waits until the server has received `count` requests (in flight or answered), read from /metrics: a request
+ * whose connection the server has not accepted yet when the signal comes is refused, as it should be, and the
+ * test is about the ones in flight. This /metrics request counts itself among those in flight.
+ */
+async function requestsReceived(url: string, count: number): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 5))) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const inFlight = Number(/^splade_http_requests_in_flight (\S+)$/m.exec(text)?.[1] ?? 0) - 1;
+    const answered = [...text.matchAll(/^splade_http_requests_total\{method="POST",route="[^"]*",status="\d+"\} (\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    if (inFlight + answered >= count) return;
+  }
+  throw new Error(`the server did not receive ${count} requests within 60 s`);
+}
+
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   test(`${signal}: in-flight searches and a write finish, the lock is released, exit code 0`, { timeout: 120_000 }, async (t) => {
     const dir = tempDir(t);
@@ -39,7 +54,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       track("write", post(server.url, "/indexes/facts/documents", { documents })),
       ...Array.from({ length: 8 }, (_, i) => track(`search ${i}`, post(server.url, "/search", { query: `ocean tides ${i}`, k: 5 }))),
     ];
-    await new Promise((r) => setTimeout(r, 40));
+    await requestsReceived(server.url, inFlight.length);
     const signalledAt = performance.now();
     server.child.kill(signal);
     await Promise.all(inFlight);
