@@ -8,8 +8,8 @@
  */
 import { test } from "node:test";
 import { GraphBuilder, type V } from "../../src/graph/builder.js";
-import { normalizeConfig, type TransformerConfig } from "../../src/model/config.js";
-import type { ModelContext, ParamSource } from "../../src/model/context.js";
+import { normalizeConfig } from "../../src/model/config.js";
+import type { ModelContext } from "../../src/model/context.js";
 import { buildMaskedLm } from "../../src/model/mlm.js";
 import { spladePooling } from "../../src/model/splade-pooling.js";
 import { hashDropout } from "../../src/train/dropout.js";
@@ -17,32 +17,15 @@ import { spladeLoss } from "../../src/train/losses/splade-loss.js";
 import { sparseStaticEmbedding } from "../../src/train/static-embedding-graph.js";
 import { Rng } from "../../src/util/rng.js";
 import { gradcheck, type CaseInput } from "./harness.js";
+import { mlmParameterInputs } from "./mlm-parameters.js";
 
 const STATIC = "query_0_SparseStaticEmbedding.weight";
-
-function mlmParamShapes(cfg: TransformerConfig): Map<string, number[]> {
-  const shapes = new Map<string, number[]>();
-  const g = new GraphBuilder("probe");
-  const param: ParamSource = (key, shape) => {
-    shapes.set(key, shape);
-    return { name: key };
-  };
-  const ids = g.input("ids", "int64", [2, 4]);
-  const ctx: ModelContext = { g, param, kernels: "plain" };
-  spladePooling(ctx, cfg, buildMaskedLm(ctx, cfg, ids, ids), ids, { pooling: "max", activation: "log1p_relu" });
-  return shapes;
-}
 
 async function checkRouter(useDocumentRegularizerOnly: boolean): Promise<void> {
   const cfg = normalizeConfig({ model_type: "distilbert", vocab_size: 30, dim: 8, hidden_dim: 12, n_layers: 1, n_heads: 2, max_position_embeddings: 8, dropout: 0.2, attention_dropout: 0.2 });
   const rng = new Rng(11);
   const B = 2;
-  const inputs: CaseInput[] = [];
-  for (const [name, shape] of mlmParamShapes(cfg)) {
-    const n = shape.reduce((a, b) => a * b, 1);
-    const isNormWeight = /(LayerNorm|layer_norm)\.weight$/.test(name);
-    inputs.push({ name, shape, data: Array.from({ length: n }, () => (isNormWeight ? 1 + 0.1 * rng.normal() : 0.5 * rng.normal())), sample: 3 });
-  }
+  const inputs: CaseInput[] = mlmParameterInputs(cfg, rng);
   inputs.push({ name: STATIC, shape: [cfg.vocabSize], data: Array.from({ length: cfg.vocabSize }, () => 0.5 + rng.next()) });
   // Query column (no special tokens): row 0 repeats id 7 and is padded; row 1 holds a literal pad id (0).
   inputs.push({ name: "ids0", shape: [B, 4], dtype: "int64", data: [7, 12, 7, 0, 0, 3, 21, 7] });

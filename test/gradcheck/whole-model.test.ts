@@ -7,39 +7,20 @@
 import { test } from "node:test";
 import { GraphBuilder, type V } from "../../src/graph/builder.js";
 import { normalizeConfig, type TransformerConfig } from "../../src/model/config.js";
-import type { ModelContext, ParamSource } from "../../src/model/context.js";
+import type { ModelContext } from "../../src/model/context.js";
 import { buildMaskedLm } from "../../src/model/mlm.js";
 import { spladePooling } from "../../src/model/splade-pooling.js";
 import { hashDropout } from "../../src/train/dropout.js";
 import { spladeLoss } from "../../src/train/losses/splade-loss.js";
 import { Rng } from "../../src/util/rng.js";
 import { gradcheck, type CaseInput } from "./harness.js";
-
-function paramShapes(cfg: TransformerConfig): Map<string, number[]> {
-  const shapes = new Map<string, number[]>();
-  const g = new GraphBuilder("probe");
-  const param: ParamSource = (key, shape) => {
-    shapes.set(key, shape);
-    return { name: key };
-  };
-  const ids = g.input("ids", "int64", [2, 4]);
-  const ctx: ModelContext = { g, param, kernels: "plain" };
-  spladePooling(ctx, cfg, buildMaskedLm(ctx, cfg, ids, ids), ids, { pooling: "max", activation: "relu" });
-  return shapes;
-}
+import { mlmParameterInputs } from "./mlm-parameters.js";
 
 async function checkModel(cfg: TransformerConfig, dropout: boolean): Promise<void> {
   const rng = new Rng(7);
-  const shapes = paramShapes(cfg);
   const B = 2;
   const lengths = [4, 5, 3]; // query, positive, negative tokens
-  const inputs: CaseInput[] = [];
-  for (const [name, shape] of shapes) {
-    // LayerNorm weights near 1; everything else small normals so that activations stay in range.
-    const n = shape.reduce((a, b) => a * b, 1);
-    const isNormWeight = /(LayerNorm|layer_norm)\.weight$/.test(name);
-    inputs.push({ name, shape, data: Array.from({ length: n }, () => (isNormWeight ? 1 + 0.1 * rng.normal() : 0.5 * rng.normal())), sample: 3 });
-  }
+  const inputs: CaseInput[] = mlmParameterInputs(cfg, rng);
   lengths.forEach((T, c) => {
     inputs.push({ name: `ids${c}`, shape: [B, T], dtype: "int64", data: Array.from({ length: B * T }, () => 1 + rng.int(cfg.vocabSize - 1)) });
     // Row 1 is padded by one token in every column.
