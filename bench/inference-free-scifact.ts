@@ -28,6 +28,7 @@ import { evaluatedQueries } from "../src/eval/dataset.js";
 import { writeSafetensors } from "../src/safetensors/index.js";
 import { BertTokenizer } from "../src/tokenizer/index.js";
 import { INFERENCE_FREE_MODULES } from "../src/train/init-inference-free.js";
+import { perQueryUs } from "./inference-free.js";
 
 const SCIFACT = "../shared/data/scifact";
 
@@ -58,14 +59,7 @@ function idfLexicalModel(init: string, dir: string): void {
 async function queryUs(dir: string, queries: string[], repeat: number, threads: number): Promise<number> {
   const encoder = await SparseEncoder.fromPretrained(dir, { threads });
   try {
-    let best = Infinity;
-    for (let r = 0; r <= repeat; r++) {
-      const t0 = process.hrtime.bigint();
-      for (const q of queries) await encoder.encodeQuery([q]);
-      const us = Number(process.hrtime.bigint() - t0) / 1000 / queries.length;
-      if (r > 0) best = Math.min(best, us);
-    }
-    return best;
+    return await perQueryUs(encoder, queries, repeat);
   } finally {
     await encoder.release();
   }

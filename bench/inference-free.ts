@@ -33,7 +33,7 @@ function testQueries(limit: number): string[] {
 }
 
 /** Best of `repeat` passes (after one warm-up pass) of encoding each query alone; µs per query. */
-async function perQueryUs(encoder: SparseEncoder, queries: string[], repeat: number): Promise<number> {
+export async function perQueryUs(encoder: SparseEncoder, queries: string[], repeat: number): Promise<number> {
   let best = Infinity;
   for (let r = 0; r <= repeat; r++) {
     const t0 = process.hrtime.bigint();
