@@ -5,42 +5,29 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MODEL_DIR, readTrain3 } from "../train/fixture.js";
-
-function splade(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/run.ts", ...args], { encoding: "utf8" });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { spladeSync } from "../helpers/cli.js";
+import { MODEL_DIR, writeTrain3Beir } from "../train/fixture.js";
 
 test("mine-negatives → train with BEIR evaluation: best checkpoint kept, card written", async () => {
-  const fx = readTrain3();
-  const rows = fx.batches.flat();
   const root = mkdtempSync(join(tmpdir(), "splade-train-eval-"));
   try {
     const beir = join(root, "tiny");
-    mkdirSync(join(beir, "qrels"), { recursive: true });
-    const docs = [...new Set(rows.flatMap((r) => [r.positive, r.negative]))];
-    writeFileSync(join(beir, "corpus.jsonl"), docs.map((text, i) => JSON.stringify({ _id: `d${i}`, title: "", text })).join("\n") + "\n");
-    writeFileSync(join(beir, "queries.jsonl"), rows.map((r, i) => JSON.stringify({ _id: `q${i}`, text: r.query })).join("\n") + "\n");
-    const qrels = rows.map((r, i) => `q${i}\td${docs.indexOf(r.positive)}\t1`);
-    writeFileSync(join(beir, "qrels", "train.tsv"), ["query-id\tcorpus-id\tscore", ...qrels].join("\n") + "\n");
-    writeFileSync(join(beir, "qrels", "dev.tsv"), ["query-id\tcorpus-id\tscore", ...qrels.slice(0, 6)].join("\n") + "\n");
+    const { rows } = writeTrain3Beir(beir, 6);
 
     const mined = join(root, "mined.jsonl");
-    const m = splade(["mine-negatives", "--index", beir, "--pairs-beir", beir, "--out", mined, "--num-negatives", "1"]);
-    assert.equal(m.status, 0, m.stderr);
+    const m = spladeSync(["mine-negatives", "--index", beir, "--pairs-beir", beir, "--out", mined, "--num-negatives", "1"]);
+    assert.equal(m.code, 0, m.stderr);
     const minedRows = readFileSync(mined, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { query: string; positive: string; negative: string });
     assert.equal(minedRows.length, rows.length);
     for (const r of minedRows) assert.notEqual(r.negative, r.positive);
 
     const out = join(root, "out");
-    const t = splade(["train", "--model", MODEL_DIR, "--train", mined, "--output", out, "--eval-beir", beir, "--max-steps", "4", "--batch-size", "4",
+    const t = spladeSync(["train", "--model", MODEL_DIR, "--train", mined, "--output", out, "--eval-beir", beir, "--max-steps", "4", "--batch-size", "4",
       "--lr", "1e-3", "--eval-steps", "2", "--logging-steps", "1", "--save-total-limit", "1", "--threads", "2"]);
-    assert.equal(t.status, 0, t.stderr);
+    assert.equal(t.code, 0, t.stderr);
     assert.match(t.stdout, /trained 4 steps; best step (2|4) \(tiny_dot_ndcg@10 /);
     const best = Number(/best step (\d)/.exec(t.stdout)![1]);
     const state = JSON.parse(readFileSync(join(out, `checkpoint-${best}`, "trainer_state.json"), "utf8")) as { evaluations: Array<{ step: number; metrics: Record<string, number> }> };
