@@ -7,7 +7,8 @@
  *     score is below `heapFactor` × the current k-th score is skipped (Seismic `heap_factor`), otherwise
  *     each of its documents not seen yet is scored against the query from the forward index (u8 codes, the
  *     first `docTerms` of the document, heaviest first). The first list is visited best summary first.
- *  3. The `rescore` · k best documents by that approximate score are scored exactly from the postings, and
+ *  3. The `rescore` · k best documents by that approximate score are scored exactly from the postings (but
+ *     those that bounds from their whole forward document rule out: candidate-bounds.ts), and
  *     the k best of them by exact score are returned: scores are exact dot products (equal to brute force
  *     for the documents found); only the candidate set is approximate.
  * Deleted documents are never scored. One pair of heaps spans all segments, so a threshold reached in one
@@ -19,6 +20,7 @@ import { SpladeError } from "../util/errors.js";
 import { TopK, type ScoredOrdinal } from "./top-k.js";
 import { isDeleted, type LiveSegment, type SearchScratch, type SegmentQuery } from "./segment-query.js";
 import { exactRescore } from "./exact-rescore.js";
+import { candidatesToRescore } from "./candidate-bounds.js";
 
 export interface ApproximateSearchOptions {
   /** Heaviest query terms whose lists are visited (Seismic `query_cut`). */
@@ -35,7 +37,7 @@ export function approximateSearchSegments(segments: readonly LiveSegment[], quer
   const heap = new TopK(k);
   const pool = new TopK(Math.max(k, Math.ceil(k * options.rescore)));
   segments.forEach((live, s) => searchSegment(live, queries[s], heap, pool, options, scratch));
-  return exactRescore(segments, queries, pool.sorted(), k, scratch);
+  return exactRescore(segments, queries, candidatesToRescore(segments, queries, pool.sorted(), k, scratch), k, scratch);
 }
 
 function searchSegment(live: LiveSegment, query: SegmentQuery, heap: TopK, pool: TopK, options: ApproximateSearchOptions, scratch: SearchScratch): void {
