@@ -64,6 +64,13 @@ export class SearchScratch {
     return have;
   }
 
+  /** Float64 buffer number `slot` (the float64 slots) of at least n elements, not cleared. */
+  float64Unfilled(slot: number, n: number): Float64Array {
+    const have = this.f64[slot];
+    if (have === undefined || have.length < n) return (this.f64[slot] = new Float64Array(n));
+    return have;
+  }
+
   /**
    * Float64 buffer number `slot` of at least n elements that its user keeps all-zero between uses (it resets
    * what it wrote), so that handing it out costs nothing. Zeroed when allocated.
