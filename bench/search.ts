@@ -2,7 +2,7 @@
  * `npm run bench -- search [--docs 1000000] [--generator mixture|independent] [--queries 1000]
  *   [--exhaustive-queries N] [--phase all|build|search] [--index-dir <dir>] [--rebuild]
  *   [--reorder bp|top-terms|none] [--impact f32|u8] [--block-size 64] [--superblock-size 16]
- *   [--grid quick|full|none|<json>] [--threads 2]`
+ *   [--grid quick|full|wide|none|<json>] [--threads 2]`
  * `npm run bench -- search --plot <dir,dir,…> --svg <file>` draws the recall–latency curves of earlier runs.
  *
  * Top-10 search over a synthetic corpus of SPLADE-like documents (bench/_synthetic-splade.ts documents the
@@ -40,18 +40,21 @@ function flag(args: string[], name: string, fallback: string): string {
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 }
 
-/** Knob grids of the approximate sweep: none, quick, full, or a JSON array of knob objects. */
+/**
+ * Knob grids of the approximate sweep: none, quick, full, wide (more query terms and lower heap factors, for
+ * corpora without co-occurrence structure such as `independent`), or a JSON array of knob objects. Every
+ * grid point rescores 5·k candidates (candidate-bounds.ts makes that cheap: ~11 of them need exact scores).
+ */
 function grid(kind: string): Array<Partial<ApproximateSearchOptions>> {
   if (kind === "none") return [];
   if (kind.startsWith("[")) return JSON.parse(kind) as Array<Partial<ApproximateSearchOptions>>;
-  const out: Array<Partial<ApproximateSearchOptions>> = [];
-  const full = kind === "full";
-  for (const queryTerms of full ? [4, 6, 8, 10, 14] : [5, 8, 12]) {
-    for (const heapFactor of full ? [0.8, 0.9, 1, 1.1, 1.2] : [0.9, 1, 1.1]) {
-      for (const docTerms of full ? [32, 64, 1 << 30] : [48]) out.push({ queryTerms, heapFactor, docTerms });
-    }
-  }
-  return out;
+  const axes: Record<string, [number[], number[], number[]]> = {
+    quick: [[5, 8, 12], [0.9, 0.97, 1.05], [24]],
+    full: [[4, 5, 6, 8, 10], [0.85, 0.9, 0.95, 1], [16, 24, 32]],
+    wide: [[8, 12, 16, 24, 32], [0.6, 0.7, 0.8, 0.9], [24, 48]],
+  };
+  const [queryTerms, heapFactors, docTerms] = axes[kind] ?? axes.quick;
+  return queryTerms.flatMap((q) => heapFactors.flatMap((h) => docTerms.map((d) => ({ queryTerms: q, heapFactor: h, docTerms: d, rescore: 5 }))));
 }
 
 async function throughput(index: SparseIndex, queries: readonly SparseVector[], threads: number, options: { algorithm?: "bmp" | "exhaustive"; approximate?: boolean }): Promise<number> {
