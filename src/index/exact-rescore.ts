@@ -26,23 +26,24 @@ export function exactRescore(segments: readonly LiveSegment[], queries: readonly
     const query = queries[s];
     const weight = scratch.float64Zeroed(2, seg.termIds.length); // [T] query weights, reset below
     for (let q = 0; q < query.count; q++) weight[query.termIndex[q]] = query.weight[q];
-    // Lookups: (document, term position), terms ascending per document.
+    // Lookups: (document, term position), terms ascending per document: the document's query terms are
+    // marked from its forward postings, then collected in query order (ascending).
     const lookupDoc = scratch.uint32(4, mine.length * query.count); // [M]
     const lookupTerm = scratch.uint32(5, mine.length * query.count); // [M]
     const docEnd = new Uint32Array(mine.length); // [K] end of each document's lookups
+    const has = scratch.int32Zeroed(3, seg.termIds.length); // [T] marks, reset as collected
     const { forwardStart, forwardTerms } = seg.approximate!;
     let M = 0;
     mine.forEach((candidate, i) => {
       const d = candidate.ordinal - live.baseOrdinal;
-      const first = M;
-      for (let p = forwardStart[d], e = forwardStart[d + 1]; p < e; p++) {
-        const t = forwardTerms[p];
-        if (weight[t] === 0) continue;
-        let j = M++;
-        for (; j > first && lookupTerm[j - 1] > t; j--) lookupTerm[j] = lookupTerm[j - 1];
-        lookupTerm[j] = t;
+      for (let p = forwardStart[d], e = forwardStart[d + 1]; p < e; p++) if (weight[forwardTerms[p]] !== 0) has[forwardTerms[p]] = 1;
+      for (let q = 0; q < query.count; q++) {
+        const t = query.termIndex[q];
+        if (has[t] === 0) continue;
+        has[t] = 0;
+        lookupDoc[M] = d;
+        lookupTerm[M++] = t;
       }
-      lookupDoc.fill(d, first, M);
       docEnd[i] = M;
     });
     const impacts = lookupImpacts(seg, lookupDoc, lookupTerm, M, scratch);

@@ -24,16 +24,34 @@ export interface SegmentQuery {
 export function resolveQuery(segment: Segment, query: SparseVector): SegmentQuery {
   const termIndex = new Int32Array(query.indices.length);
   const weight = new Float64Array(query.indices.length);
+  const dense = termPositions(segment);
   let count = 0;
   for (let i = 0; i < query.indices.length; i++) {
     const w = query.values[i];
     if (w === 0) continue;
-    const ti = findTerm(segment, query.indices[i]);
+    const term = query.indices[i];
+    const ti = dense === null ? findTerm(segment, term) : term < dense.length ? dense[term] : -1;
     if (ti < 0) continue;
     termIndex[count] = ti;
     weight[count++] = w;
   }
   return { count, termIndex, weight };
+}
+
+/** Dense term id → position maps (−1: absent), per segment whose term ids are below DENSE_TERM_IDS. */
+const positions = new WeakMap<Segment, Int32Array | null>();
+const DENSE_TERM_IDS = 1 << 20;
+
+function termPositions(segment: Segment): Int32Array | null {
+  let map = positions.get(segment);
+  if (map === undefined) {
+    const ids = segment.termIds;
+    const T = ids.length;
+    map = T > 0 && ids[T - 1] < DENSE_TERM_IDS ? new Int32Array(ids[T - 1] + 1).fill(-1) : null;
+    if (map !== null) for (let i = 0; i < T; i++) map[ids[i]] = i;
+    positions.set(segment, map);
+  }
+  return map;
 }
 
 export function isDeleted(deleted: Uint32Array | null, position: number): boolean {
