@@ -51,7 +51,7 @@ function grid(kind: string): Array<Partial<ApproximateSearchOptions>> {
   const axes: Record<string, [number[], number[], number[]]> = {
     quick: [[5, 8, 12], [0.9, 0.97, 1.05], [24]],
     full: [[4, 5, 6, 8, 10], [0.85, 0.9, 0.95, 1], [16, 24, 32]],
-    wide: [[8, 12, 16, 24, 32], [0.6, 0.7, 0.8, 0.9], [24, 48]],
+    wide: [[12, 16, 24, 32, 44], [0.5, 0.6, 0.7, 0.8, 0.9], [32, 64]],
   };
   const [queryTerms, heapFactors, docTerms] = axes[kind] ?? axes.quick;
   return queryTerms.flatMap((q) => heapFactors.flatMap((h) => docTerms.map((d) => ({ queryTerms: q, heapFactor: h, docTerms: d, rescore: 5 }))));
