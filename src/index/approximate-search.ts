@@ -85,7 +85,7 @@ export function approximateSearchSegments(segments: readonly LiveSegment[], quer
     visits[owner[i]]!.scoreCluster(cluster[i], heap, pool, docTerms, scratch);
   }
   for (const visit of visits) visit?.reset();
-  return exactRescore(segments, queries, candidatesToRescore(segments, queries, pool.sorted(), k, scratch), k, scratch);
+  return exactRescore(segments, queries, candidatesToRescore(segments, queries, pool.entries(), k, scratch), k, scratch);
 }
 
 function clusterCount(approx: NonNullable<LiveSegment["segment"]["approximate"]>, ti: number): number {

@@ -62,6 +62,13 @@ export class TopK {
     return true;
   }
 
+  /** The collected entries, in no particular order. */
+  entries(): ScoredOrdinal[] {
+    const out: ScoredOrdinal[] = [];
+    for (let i = 0; i < this.count; i++) out.push({ ordinal: this.ordinals[i], score: this.scores[i] });
+    return out;
+  }
+
   /** The collected entries, best first. */
   sorted(): ScoredOrdinal[] {
     const out: ScoredOrdinal[] = [];
