@@ -153,6 +153,8 @@ class SegmentVisit {
     for (let i = 0; i < n; i++) starts[i] = forwardStart[batch[i]];
     for (let i = 0; i < n; i++) touched += forwardTerms[starts[i]] + forwardCodes[starts[i]];
     this.touched ^= touched;
+    // The pool holds the heap's entries and more, so a score below the pool's floor enters neither.
+    let floor = pool.threshold;
     let x = 0;
     for (; x + 1 < n; x += 2) {
       const d0 = batch[x];
@@ -170,14 +172,14 @@ class SegmentVisit {
       }
       for (let q = both; q < n0; q++) s0 += scaled[forwardTerms[p0 + q]] * forwardCodes[p0 + q];
       for (let q = both; q < n1; q++) s1 += scaled[forwardTerms[p1 + q]] * forwardCodes[p1 + q];
-      if (s0 > 0) (heap.offer(s0, base + d0), pool.offer(s0, base + d0));
-      if (s1 > 0) (heap.offer(s1, base + d1), pool.offer(s1, base + d1));
+      if (s0 > 0 && s0 >= floor) (heap.offer(s0, base + d0), pool.offer(s0, base + d0), (floor = pool.threshold));
+      if (s1 > 0 && s1 >= floor) (heap.offer(s1, base + d1), pool.offer(s1, base + d1), (floor = pool.threshold));
     }
     if (x < n) {
       const d = batch[x];
       let score = 0;
       for (let p = starts[x], e = Math.min(forwardStart[d + 1], p + docTerms); p < e; p++) score += scaled[forwardTerms[p]] * forwardCodes[p];
-      if (score > 0) (heap.offer(score, base + d), pool.offer(score, base + d));
+      if (score > 0 && score >= floor) (heap.offer(score, base + d), pool.offer(score, base + d));
     }
   }
 
