@@ -13,7 +13,8 @@
  * posting, RSS while searching, single-thread p50/p99/mean of exact block-max pruning (BMP) and of exhaustive
  * scoring (the baseline) with their ratio and a check that BMP returned exactly the exhaustive lists,
  * approximate search over a grid of knobs with recall@10 against the exact top-10 (fastest settings at 90,
- * 95 and 97 %), and QPS on `--threads` worker threads. Results go to `<dir>/bench-search.json`.
+ * 95 and 97 %), QPS on `--threads` worker threads, and, for indexes of several segments, the latency of one
+ * query at a time with its segments split across those threads (intra-query parallelism). Results go to `<dir>/bench-search.json`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,7 +23,8 @@ import { SHARED } from "./_paths.js";
 import { loadSpladeQueries, loadVocab } from "./_splade-queries.js";
 import { splitQueries, type GeneratorKind } from "./_synthetic-splade.js";
 import { buildCorpusIndex, existingBuild, type BuildRecord, type CorpusSpec } from "./_search-build.js";
-import { approximateSweep, exactLatencies, fastestAt, formatLatencies, paretoFrontier, type ApproximatePoint } from "./_search-measure.js";
+import { approximateSweep, exactLatencies, fastestAt, formatLatencies, paretoFrontier, summarize, type ApproximatePoint, type Latencies } from "./_search-measure.js";
+import type { ScoredOrdinal } from "../src/index/top-k.js";
 import { recallLatencySvg, type PlotSeries } from "./_search-plot.js";
 import { SparseIndex } from "../src/index/sparse-index.js";
 import { SearchPool } from "../src/index/search-pool.js";
@@ -64,6 +66,25 @@ async function throughput(index: SparseIndex, queries: readonly SparseVector[], 
     const t0 = performance.now();
     await pool.search(queries, { k: K, ...options });
     return queries.length / ((performance.now() - t0) / 1000);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Latency of one query at a time with its segments split across `threads` workers (SearchPool.searchSplit). */
+async function splitLatencies(index: SparseIndex, queries: readonly SparseVector[], threads: number, options: { algorithm?: "bmp"; approximate?: Partial<ApproximateSearchOptions> }, expected?: ScoredOrdinal[][]): Promise<Latencies & { identical?: number }> {
+  const pool = await SearchPool.create(index, { threads });
+  try {
+    for (const query of queries.slice(0, 20)) await pool.searchSplit(query, { k: K, ...options }); // warm-up
+    const times: number[] = [];
+    let identical = 0;
+    for (let i = 0; i < queries.length; i++) {
+      const t0 = performance.now();
+      const hits = await pool.searchSplit(queries[i], { k: K, ...options });
+      times.push(performance.now() - t0);
+      if (expected && JSON.stringify(hits) === JSON.stringify(expected[i])) identical++;
+    }
+    return { ...summarize(times), ...(expected ? { identical } : {}) };
   } finally {
     await pool.close();
   }
@@ -148,11 +169,21 @@ export async function main(args: string[]): Promise<void> {
     };
     log(`throughput on ${threads} threads: bmp ${qps.bmp.toFixed(0)} QPS, exhaustive ${qps.exhaustive.toFixed(0)} QPS, approximate (defaults) ${qps.approximate.toFixed(0)} QPS`);
   }
+  let split: Record<string, unknown> = {};
+  if (threads > 1 && index.segments.length > 1) {
+    const at95 = targets[1].point?.knobs;
+    split = {
+      threads,
+      bmp: await splitLatencies(index, queries, threads, { algorithm: "bmp" }, exact.bmp.results),
+      ...(at95 ? { approximate: { knobs: at95, ...(await splitLatencies(index, queries, threads, { approximate: at95 })) } } : {}),
+    };
+    log(`one query at a time, segments split across ${threads} threads: bmp ${formatLatencies(split.bmp as Latencies)} (top-${K} identical to one thread's on ${(split.bmp as { identical: number }).identical}/${queries.length})${at95 ? `; approximate ${JSON.stringify(at95)} ${formatLatencies(split.approximate as Latencies)}` : ""}`);
+  }
   const label = `${generator} ${docs >= 1e6 ? `${docs / 1e6}M` : `${docs / 1e3}K`}`;
   const result = {
     label, date: new Date().toISOString(), build, queries: queries.length, rssBytes: rss,
     exact: { bmp: { p50: exact.bmp.p50, p99: exact.bmp.p99, mean: exact.bmp.mean }, exhaustive: { p50: exact.exhaustive.p50, p99: exact.exhaustive.p99, mean: exact.exhaustive.mean }, identical: same, compared: exhaustiveCount },
-    approximate: points, frontier: paretoFrontier(points), qps,
+    approximate: points, frontier: paretoFrontier(points), qps, split,
   };
   writeFileSync(join(dir, "bench-search.json"), JSON.stringify(result, null, 2) + "\n");
 }

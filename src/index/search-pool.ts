@@ -2,6 +2,8 @@
  * Query-level parallelism: a pool of worker threads (search-worker.ts) that share one index's segments
  * through SharedArrayBuffer (no copies) and answer batches of queries; each worker takes chunks of queries
  * from a queue, so throughput scales with threads. Results equal SparseIndex.search exactly (same code).
+ * Intra-query parallelism (searchSplit): one query's segments are split across the workers, for latency on
+ * indexes of several segments; the k best of the workers' lists are the answer, still exactly the same.
  * An index opened with `{ shared: true }` is shared as is; otherwise its arrays are copied once into shared
  * memory.
  */
@@ -11,7 +13,7 @@ import { SpladeError } from "../util/errors.js";
 import type { SparseVector } from "../sparse/vector.js";
 import type { SparseIndex } from "./sparse-index.js";
 import type { Segment } from "./segment.js";
-import type { ScoredOrdinal } from "./top-k.js";
+import { TopK, type ScoredOrdinal } from "./top-k.js";
 import { resolveApproximateSearch, type SearchAlgorithm } from "./search.js";
 import type { ApproximateSearchOptions } from "./approximate-search.js";
 import { INDEX_DEFAULTS } from "./defaults.js";
@@ -102,12 +104,7 @@ export class SearchPool {
       while (next < weighted.length) {
         const start = next;
         next = Math.min(weighted.length, next + CHUNK);
-        const id = this.nextId++;
-        const reply = await new Promise<WorkerReply>((resolve) => {
-          this.pending.set(id, { resolve });
-          worker.postMessage({ id, queries: weighted.slice(start, next), k, algorithm, approximate } satisfies WorkerRequest);
-        });
-        if (reply.error) throw new SpladeError("INVALID_ARGUMENT", `search worker: ${reply.error.message}`);
+        const reply = await this.ask(worker, { queries: weighted.slice(start, next), k, algorithm, approximate });
         reply.results!.forEach((r, i) => {
           results[start + i] = Array.from(r.ordinals, (ordinal, j) => ({ ordinal, score: r.scores[j] }));
         });
@@ -115,6 +112,44 @@ export class SearchPool {
     };
     await Promise.all(this.workers.map(run));
     return results;
+  }
+
+  /**
+   * One query, its segments split across the threads (worker w searches segments w, w + threads, …): each
+   * returns its segments' top-k and the k best of those, by score then ordinal, are the index's top-k. Exact
+   * search stays equal to brute force; approximate search returns exact scores of the candidates found.
+   * With one segment it is one worker's search.
+   */
+  async searchSplit(query: SparseVector, options: { k?: number; algorithm?: SearchAlgorithm; approximate?: boolean | Partial<ApproximateSearchOptions> } = {}): Promise<ScoredOrdinal[]> {
+    const weighted = this.index.queryVector(query);
+    const k = options.k ?? INDEX_DEFAULTS.k;
+    const algorithm = options.algorithm ?? "bmp";
+    const approximate = resolveApproximateSearch(options.approximate) ?? undefined;
+    const S = this.index.segments.length;
+    const parts = Math.max(1, Math.min(this.workers.length, S));
+    const replies = await Promise.all(
+      this.workers.slice(0, parts).map((worker, w) => {
+        const segments: number[] = [];
+        for (let s = w; s < S; s += parts) segments.push(s);
+        return this.ask(worker, { queries: [weighted], k, algorithm, approximate, segments });
+      }),
+    );
+    const best = new TopK(k);
+    for (const reply of replies) {
+      const { ordinals, scores } = reply.results![0];
+      for (let i = 0; i < ordinals.length; i++) best.offer(scores[i], ordinals[i]);
+    }
+    return best.sorted();
+  }
+
+  private async ask(worker: Worker, request: Omit<WorkerRequest, "id">): Promise<WorkerReply> {
+    const id = this.nextId++;
+    const reply = await new Promise<WorkerReply>((resolve) => {
+      this.pending.set(id, { resolve });
+      worker.postMessage({ id, ...request } satisfies WorkerRequest);
+    });
+    if (reply.error) throw new SpladeError("INVALID_ARGUMENT", `search worker: ${reply.error.message}`);
+    return reply;
   }
 
   async close(): Promise<void> {

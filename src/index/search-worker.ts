@@ -19,6 +19,8 @@ export interface WorkerRequest {
   readonly k: number;
   readonly algorithm: SearchAlgorithm;
   readonly approximate?: ApproximateSearchOptions;
+  /** Search only these segments (positions in the index), for intra-query parallelism; all when absent. */
+  readonly segments?: readonly number[];
 }
 
 export interface WorkerReply {
@@ -34,8 +36,9 @@ const scratch = new SearchScratch();
 parentPort!.postMessage({ id: -1 } satisfies WorkerReply); // ready
 parentPort!.on("message", (request: WorkerRequest) => {
   try {
+    const segments = request.segments === undefined ? live : request.segments.map((s) => live[s]);
     const results = request.queries.map((query) => {
-      const hits = searchSegments(live, query, { k: request.k, algorithm: request.algorithm, scratch, approximate: request.approximate });
+      const hits = searchSegments(segments, query, { k: request.k, algorithm: request.algorithm, scratch, approximate: request.approximate });
       return { ordinals: Float64Array.from(hits, (h) => h.ordinal), scores: Float64Array.from(hits, (h) => h.score) };
     });
     parentPort!.postMessage({ id: request.id, results } satisfies WorkerReply);
