@@ -4,12 +4,12 @@
  *
  * Shapes: B batch, T tokens, C hidden, V vocabulary.
  */
-import { rmSync } from "node:fs";
-import { GraphSession, ort } from "../graph/session.js";
+import { GraphSession, ort, SAVED_GRAPH_LEVEL } from "../graph/session.js";
 import type { TransformerConfig } from "../model/config.js";
 import type { WeightSource } from "../model/weights.js";
 import type { TokenBatch } from "./batching.js";
-import { cacheEntry, commitEntry, dropEntry, evictEntries, graphCacheKey, readEntry, stagingPath, touchEntry } from "./graph-cache.js";
+import { cacheEntry, dropEntry, graphCacheKey, readEntry, stagingPath, touchEntry } from "./graph-cache.js";
+import { writeEntryInBackground } from "./graph-cache-writer.js";
 import { buildSpladeGraph, OUTPUT_HIDDEN, OUTPUT_SPLADE, type SpladeGraphOptions } from "./splade-graph.js";
 import { exactWeightLevel } from "./vocab-screen.js";
 
@@ -32,11 +32,17 @@ export class ModelSession {
     readonly config: TransformerConfig,
     private readonly session: GraphSession,
     private readonly hiddenStates: boolean,
+    /** A cache entry being written in the background (graph-cache-writer.ts); release() waits for it. */
+    private readonly cacheWrite?: Promise<void>,
   ) {}
 
   static async create(config: TransformerConfig, weights: WeightSource, options: ModelSessionOptions): Promise<ModelSession> {
-    const session = options.cache ? await cachedSession(config, weights, options, options.cache) : await GraphSession.create(buildSpladeGraph(config, weights, options), { threads: options.threads });
-    return new ModelSession(config, session, options.hiddenStates ?? false);
+    if (options.cache) {
+      const { session, cacheWrite } = await cachedSession(config, weights, options, options.cache);
+      return new ModelSession(config, session, options.hiddenStates ?? false, cacheWrite);
+    }
+    const { model, externalData } = buildSpladeGraph(config, weights, options);
+    return new ModelSession(config, await GraphSession.create(model, { threads: options.threads, externalData }), options.hiddenStates ?? false);
   }
 
   async run(batch: TokenBatch): Promise<ModelOutputs> {
@@ -53,11 +59,16 @@ export class ModelSession {
 
   async release(): Promise<void> {
     await this.session.release();
+    await this.cacheWrite;
   }
 }
 
-/** A session from the graph cache, or built, optimized and then cached (see graph-cache.ts). */
-async function cachedSession(config: TransformerConfig, weights: WeightSource, options: ModelSessionOptions, cache: { dir: string; weightsPath: string }): Promise<GraphSession> {
+/**
+ * A session from the graph cache, or built and optimized, with its cache entry written in the background
+ * after the session exists (graph-cache-writer.ts). The session built on a miss is optimized at the cached
+ * graph's level, so a first load and the loads after it run the same graph.
+ */
+async function cachedSession(config: TransformerConfig, weights: WeightSource, options: ModelSessionOptions, cache: { dir: string; weightsPath: string }): Promise<{ session: GraphSession; cacheWrite?: Promise<void> }> {
   const { pooling, quantize, vocabScreen } = options;
   const graph = { pooling, normalize: options.normalize ?? false, kernels: options.kernels ?? "fused", quantize, hiddenStates: options.hiddenStates ?? false, vocabScreen, screenLevel: exactWeightLevel() };
   const entry = cacheEntry(cache.dir, graphCacheKey(cache.dir, cache.weightsPath, { config, graph }));
@@ -66,22 +77,13 @@ async function cachedSession(config: TransformerConfig, weights: WeightSource, o
     try {
       const session = await GraphSession.create(cached, { threads: options.threads, optimization: "disabled", ortFormat: true });
       touchEntry(entry);
-      return session;
+      return { session };
     } catch {
       dropEntry(entry); // unreadable (another onnxruntime build, a damaged file): rebuild it below
     }
   }
-  const bytes = buildSpladeGraph(config, weights, options);
+  const built = buildSpladeGraph(config, weights, options);
+  const session = await GraphSession.create(built.model, { threads: options.threads, optimization: SAVED_GRAPH_LEVEL, externalData: built.externalData });
   const staged = stagingPath(entry);
-  if (staged) {
-    try {
-      const session = await GraphSession.create(bytes, { threads: options.threads, saveOptimized: staged });
-      commitEntry(staged, entry);
-      evictEntries(cache.dir);
-      return session;
-    } catch {
-      rmSync(staged, { force: true }); // could not save: fall back to an uncached session
-    }
-  }
-  return GraphSession.create(bytes, { threads: options.threads });
+  return { session, cacheWrite: staged === undefined ? undefined : writeEntryInBackground({ graph: built, staged, entryPath: entry.path, dir: cache.dir }) };
 }

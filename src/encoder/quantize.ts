@@ -23,26 +23,67 @@ export interface QuantizedMatrix {
 const ROW_BLOCK = 64;
 
 /**
+ * Per-row sums of a quantization, for error bounds (vocab-screen.ts): Σ w² and Σ (w − s·q)² over row o of W,
+ * with s the stored (float32) scale, accumulated in float64 in input order.
+ */
+export interface RowErrors {
+  norm2: Float64Array;
+  err2: Float64Array;
+}
+
+/**
+ * Math.round(x) (nearest, ties toward +∞) for the finite quotients below, without the call: x − ⌊x⌋ is exact
+ * in float64, so the comparison decides exactly as Math.round does. V8 runs Math.round (and a ternary) into
+ * an Int8Array several times slower than this.
+ */
+const round = (x: number) => {
+  const f = Math.floor(x);
+  return f + Number(x - f >= 0.5); // branch-free: the comparison is a coin flip for weights
+};
+
+/**
  * Quantizes the transposes of `matrices` (each [outₖ, in] row-major), concatenated along the output axis:
  * column o of Wᵀ (row o of W) gets scale max|w| / maxLevel and values round(w / scale) in [−maxLevel,
  * maxLevel]. `maxLevel` 127 is full int8; 63 leaves u8·s8 pair sums inside int16 (kernels without VNNI).
+ * With `errors` ([Σ out] each), also each row's norm and quantization error (RowErrors).
  */
-export function quantizePerColumn(matrices: Float32Array[], inFeatures: number, outFeatures: number[], maxLevel = 127): QuantizedMatrix {
+export function quantizePerColumn(matrices: Float32Array[], inFeatures: number, outFeatures: number[], maxLevel = 127, errors?: RowErrors): QuantizedMatrix {
   const total = outFeatures.reduce((a, b) => a + b, 0);
   const data = new Int8Array(inFeatures * total);
   const scales = new Float32Array(total);
   const block = new Int8Array(ROW_BLOCK * inFeatures);
   let column = 0;
-  matrices.forEach((w, k) => {
+  for (let k = 0; k < matrices.length; k++) {
+    const w = matrices[k];
     for (let start = 0; start < outFeatures[k]; start += ROW_BLOCK) {
       const rows = Math.min(ROW_BLOCK, outFeatures[k] - start);
       for (let r = 0; r < rows; r++) {
-        const row = w.subarray((start + r) * inFeatures, (start + r + 1) * inFeatures);
+        const from = (start + r) * inFeatures;
+        const to = r * inFeatures;
         let maxAbs = 0;
-        for (let i = 0; i < inFeatures; i++) maxAbs = Math.max(maxAbs, Math.abs(row[i]));
+        for (let i = 0; i < inFeatures; i++) {
+          const a = Math.abs(w[from + i]);
+          if (a > maxAbs) maxAbs = a;
+        }
         const scale = maxAbs > 0 ? maxAbs / maxLevel : 1;
         scales[column + r] = scale;
-        for (let i = 0; i < inFeatures; i++) block[r * inFeatures + i] = Math.round(row[i] / scale);
+        if (errors === undefined) {
+          for (let i = 0; i < inFeatures; i++) block[to + i] = round(w[from + i] / scale);
+        } else {
+          const stored = scales[column + r];
+          let norm2 = 0;
+          let err2 = 0;
+          for (let i = 0; i < inFeatures; i++) {
+            const x = w[from + i];
+            const q = round(x / scale);
+            block[to + i] = q;
+            const e = x - stored * q;
+            norm2 += x * x;
+            err2 += e * e;
+          }
+          errors.norm2[column + r] = norm2;
+          errors.err2[column + r] = err2;
+        }
       }
       // Transposed write, one input row at a time: `rows` consecutive bytes per store run.
       for (let i = 0; i < inFeatures; i++) {
@@ -51,7 +92,7 @@ export function quantizePerColumn(matrices: Float32Array[], inFeatures: number, 
       }
       column += rows;
     }
-  });
+  }
   return { data, scales };
 }
 

@@ -6,7 +6,7 @@
  * Graph outputs: "splade" float32 [B, V] (L2-normalized when a Normalize module follows); with `hiddenStates`, also "last_hidden_state" float32 [B, T, C].
  */
 import { GraphBuilder, type V } from "../graph/builder.js";
-import { serializeModel } from "../graph/onnx-proto.js";
+import { serializeModelExternal, type SerializedModel } from "../graph/onnx-proto.js";
 import type { TransformerConfig } from "../model/config.js";
 import { initializerParams, type ModelContext } from "../model/context.js";
 import { MS_DOMAIN } from "../model/layers.js";
@@ -39,8 +39,15 @@ export interface SpladeGraphOptions {
 export const OUTPUT_SPLADE = "splade";
 export const OUTPUT_HIDDEN = "last_hidden_state";
 
-export function buildSpladeGraph(cfg: TransformerConfig, weights: WeightSource, options: SpladeGraphOptions): Uint8Array {
-  return serializeModel(spladeGraph(cfg, weights, options).ir, { domains: { [MS_DOMAIN]: 1 } });
+/** Initializers from this size on go to onnxruntime as in-memory external data, not inside the protobuf. */
+const EXTERNAL_FROM_BYTES = 4096;
+
+/**
+ * The serialized graph, its weights as external data: onnxruntime copies them out of these buffers while it
+ * creates the session, so the protobuf never holds a second copy of every weight.
+ */
+export function buildSpladeGraph(cfg: TransformerConfig, weights: WeightSource, options: SpladeGraphOptions): SerializedModel {
+  return serializeModelExternal(spladeGraph(cfg, weights, options).ir, { domains: { [MS_DOMAIN]: 1 }, externalFromBytes: EXTERNAL_FROM_BYTES });
 }
 
 /** The graph, unserialized (checkRouteWeights in graph-route.ts builds it to check every weight's shape). */

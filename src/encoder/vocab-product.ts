@@ -14,7 +14,7 @@ import type { ModelContext } from "../model/context.js";
 import { MS_DOMAIN } from "../model/layers.js";
 import type { MlmOutputs } from "../model/outputs.js";
 import { activateSplade, type SpladePoolingOptions } from "../model/splade-pooling.js";
-import { quantizePerColumn } from "./quantize.js";
+import { quantizePerColumn, type RowErrors } from "./quantize.js";
 
 /** Vocabulary entries per chunk: 4,096 × 8,192 tokens × 4 bytes = 128 MB of product at a time. */
 export const VOCAB_CHUNK = 4096;
@@ -27,12 +27,16 @@ export interface DecoderChunk {
   scales: Float32Array;
 }
 
-/** Quantizes the decoder `w` ([V, C] row-major) per entry, in chunks of VOCAB_CHUNK entries. */
-export function quantizeDecoder(w: Float32Array, vocab: number, hidden: number, maxLevel = 127): DecoderChunk[] {
+/**
+ * Quantizes the decoder `w` ([V, C] row-major) per entry, in chunks of VOCAB_CHUNK entries; with `errors`
+ * ([V] each), also every entry's norm and quantization error (quantize.ts RowErrors).
+ */
+export function quantizeDecoder(w: Float32Array, vocab: number, hidden: number, maxLevel = 127, errors?: RowErrors): DecoderChunk[] {
   const chunks: DecoderChunk[] = [];
   for (let start = 0; start < vocab; start += VOCAB_CHUNK) {
     const size = Math.min(VOCAB_CHUNK, vocab - start);
-    const q = quantizePerColumn([w.subarray(start * hidden, (start + size) * hidden)], hidden, [size], maxLevel);
+    const part = errors && { norm2: errors.norm2.subarray(start, start + size), err2: errors.err2.subarray(start, start + size) };
+    const q = quantizePerColumn([w.subarray(start * hidden, (start + size) * hidden)], hidden, [size], maxLevel, part);
     chunks.push({ start, size, data: q.data, scales: q.scales });
   }
   return chunks;

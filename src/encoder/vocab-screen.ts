@@ -64,28 +64,17 @@ function roundUp32(x: number): number {
 
 /** Quantizes the decoder `w` ([V, C] row-major) for the screen and computes the bound's coefficients. */
 export function screenWeights(w: Float32Array, vocab: number, hidden: number, maxLevel = exactWeightLevel()): ScreenWeights {
-  const chunks = quantizeDecoder(w, vocab, hidden, maxLevel);
+  const errors = { norm2: new Float64Array(vocab), err2: new Float64Array(vocab) };
+  const chunks = quantizeDecoder(w, vocab, hidden, maxLevel, errors);
   const epsilon = (hidden + 16) * 2 ** -23;
   const coefA = new Float32Array(vocab);
   const coefG = new Float32Array(vocab);
-  for (const c of chunks) {
-    for (let j = 0; j < c.size; j++) {
-      const v = c.start + j;
-      const scale = c.scales[j];
-      let norm2 = 0;
-      let err2 = 0;
-      for (let i = 0; i < hidden; i++) {
-        const x = w[v * hidden + i];
-        const e = x - scale * c.data[i * c.size + j];
-        norm2 += x * x;
-        err2 += e * e;
-      }
-      const norm = Math.sqrt(norm2);
-      const err = Math.sqrt(err2);
-      // A_b multiplies ‖w‖; G_b multiplies ‖w − w̃‖; the ε terms cover float32 rounding (see the header).
-      coefA[v] = roundUp32((1 + 2 * epsilon) * norm + 3 * epsilon * (norm + err));
-      coefG[v] = roundUp32((1 + 2 * epsilon) * err + 3 * epsilon * (norm + err));
-    }
+  for (let v = 0; v < vocab; v++) {
+    const norm = Math.sqrt(errors.norm2[v]);
+    const err = Math.sqrt(errors.err2[v]);
+    // A_b multiplies ‖w‖; G_b multiplies ‖w − w̃‖; the ε terms cover float32 rounding (see the header).
+    coefA[v] = roundUp32((1 + 2 * epsilon) * norm + 3 * epsilon * (norm + err));
+    coefG[v] = roundUp32((1 + 2 * epsilon) * err + 3 * epsilon * (norm + err));
   }
   return { chunks, coefA, coefG, epsilon };
 }

@@ -21,7 +21,21 @@ export function tensorProto(name: string, t: TensorData): ProtoMessage {
   m.packedInts(1, t.dims);
   m.int(2, ONNX_DTYPE[t.dtype]);
   m.string(8, name);
-  m.bytes(9, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  m.bytes(9, tensorBytes(t));
+  return m;
+}
+
+const tensorBytes = (t: TensorData) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+
+/** A TensorProto whose data lives in the external file `location` (bytes [0, length)). */
+function externalTensorProto(name: string, t: TensorData, location: string): ProtoMessage {
+  const m = new ProtoMessage();
+  m.packedInts(1, t.dims);
+  m.int(2, ONNX_DTYPE[t.dtype]);
+  m.string(8, name);
+  const entry = (key: string, value: string) => new ProtoMessage().string(1, key).string(2, value);
+  m.message(13, entry("location", location)).message(13, entry("offset", "0")).message(13, entry("length", String(t.data.byteLength)));
+  m.int(14, 1); // data_location: EXTERNAL
   return m;
 }
 
@@ -82,13 +96,47 @@ export interface SerializeOptions {
   /** Extra operator domains, e.g. { "com.microsoft": 1 } for onnxruntime contrib ops. */
   domains?: Record<string, number>;
   producerName?: string;
+  /**
+   * Initializers of at least this many bytes are not copied into the model: each becomes an external-data
+   * tensor whose "file" is the initializer's own memory, returned in `externalData` (see serializeModelExternal).
+   */
+  externalFromBytes?: number;
+}
+
+/** An in-memory external-data file of a serialized model (onnxruntime's SessionOptions.externalData). */
+export interface ExternalFile {
+  path: string;
+  data: Uint8Array;
+}
+
+/** A ModelProto and the in-memory files its external initializers name. */
+export interface SerializedModel {
+  model: Uint8Array;
+  externalData: ExternalFile[];
 }
 
 export function serializeModel(graph: GraphIR, options: SerializeOptions = {}): Uint8Array {
+  return serializeModelExternal(graph, { ...options, externalFromBytes: undefined }).model;
+}
+
+/**
+ * The model with its large initializers as external data (options.externalFromBytes): the weights are handed
+ * to onnxruntime where they are, not copied into the protobuf (and parsed out of it again).
+ */
+export function serializeModelExternal(graph: GraphIR, options: SerializeOptions = {}): SerializedModel {
+  const externalData: ExternalFile[] = [];
   const g = new ProtoMessage();
   for (const n of graph.nodes) g.message(1, nodeProto(n));
   g.string(2, graph.name);
-  for (const [name, t] of graph.initializers) g.message(5, tensorProto(name, t));
+  for (const [name, t] of graph.initializers) {
+    if (options.externalFromBytes === undefined || t.data.byteLength < options.externalFromBytes) {
+      g.message(5, tensorProto(name, t));
+      continue;
+    }
+    const path = `initializer-${externalData.length}.bin`;
+    externalData.push({ path, data: tensorBytes(t) });
+    g.message(5, externalTensorProto(name, t, path));
+  }
   for (const i of graph.inputs) g.message(11, valueInfoProto(i));
   for (const o of graph.outputs) g.message(12, valueInfoProto(o));
 
@@ -98,5 +146,5 @@ export function serializeModel(graph: GraphIR, options: SerializeOptions = {}): 
   for (const [domain, version] of Object.entries(options.domains ?? {})) {
     model.message(8, new ProtoMessage().string(1, domain).int(2, version));
   }
-  return model.finish();
+  return { model: model.finish(), externalData };
 }

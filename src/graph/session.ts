@@ -5,6 +5,7 @@
 import * as ort from "onnxruntime-node";
 import { cpus } from "node:os";
 import { SpladeError } from "../util/errors.js";
+import type { ExternalFile } from "./onnx-proto.js";
 
 export interface SessionOptions {
   /** Intra-op threads; default: all cores (os.cpus().length). */
@@ -18,9 +19,22 @@ export interface SessionOptions {
    * included, in place instead of copying it. The bytes are kept referenced for the session's lifetime.
    */
   ortFormat?: boolean;
+  /**
+   * In-memory external-data files the model's initializers refer to (onnx-proto.ts serializeModelExternal).
+   * onnxruntime copies what it needs out of them while it creates the session (AddExternalInitializersFromFilesInMemory;
+   * test/graph/external-data.test.ts checks it), so they may be reused or released once create() resolves.
+   */
+  externalData?: ExternalFile[];
 }
 
 export type Feeds = Record<string, ort.Tensor>;
+
+/**
+ * The optimization level of saved graphs (saveOptimized). A saved graph is reused wherever this CPU's build
+ * runs: "extended" leaves out level-3 layout rewrites (NCHWc convolutions, none in our graphs) that
+ * onnxruntime ties to the exact hardware.
+ */
+export const SAVED_GRAPH_LEVEL = "extended";
 
 export class GraphSession {
   private constructor(
@@ -37,13 +51,12 @@ export class GraphSession {
       intraOpNumThreads: options.threads ?? cpus().length,
       interOpNumThreads: 1,
       executionMode: "sequential",
-      // A saved graph is reused wherever this CPU's build runs: "extended" leaves out level-3 layout
-      // rewrites (NCHWc convolutions, none in our graphs) that onnxruntime ties to the exact hardware.
-      graphOptimizationLevel: options.optimization ?? (options.saveOptimized ? "extended" : "all"),
+      graphOptimizationLevel: options.optimization ?? (options.saveOptimized ? SAVED_GRAPH_LEVEL : "all"),
       logSeverityLevel: 3, // library code never prints: onnxruntime's warnings stay out of the caller's stderr
       extra: { session },
     };
     if (options.saveOptimized) sessionOptions.optimizedModelFilePath = options.saveOptimized;
+    if (options.externalData?.length) sessionOptions.externalData = options.externalData;
     try {
       const created = await ort.InferenceSession.create(model, sessionOptions);
       return new GraphSession(created, options.ortFormat ? model : undefined);
