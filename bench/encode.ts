@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- encode [--threads 2] [--batch 32] [--seq 256] [--repeat 3] [--rounds 1]
  *   [--corpus-docs 1000|all|0] [--queries 300] [--no-baseline] [--no-int8] [--no-ceiling] [--no-e2e]
- *   [--kernels fused|plain]`
+ *   [--kernels fused|plain] [--load-only]`
  *
  * SPLADE encoding speed at DistilBERT-base size (random weights, as the baseline's) in one run against:
  *
@@ -20,9 +20,13 @@
  * and int8 fidelity against float32 (mean cosine; top-10 overlap of the test queries over those documents).
  * Each variant runs in its own process, so load time and peak RSS are that of one encoder. The last line
  * says whether other processes took CPU time during the run (then the ratios are not results).
+ * `--load-only`: the first load only, per variant and round, into a fresh graph cache (checkpoint hashed, graph
+ * built, session created: time to the first vector; then how long the cache entry took to be written in the
+ * background), then a second load from that cache.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SparseEncoder } from "../src/encoder/index.js";
 import { readSafetensors, writeSafetensors } from "../src/safetensors/index.js";
@@ -57,6 +61,9 @@ interface Flags {
   ceiling: boolean;
   e2e: boolean;
   kernels: "fused" | "plain";
+  loadOnly: boolean;
+  /** The graph cache folder of the library runs (--graph-cache, set by --load-only). */
+  graphCache: string;
 }
 
 function parseFlags(args: string[]): Flags {
@@ -78,6 +85,8 @@ function parseFlags(args: string[]): Flags {
     ceiling: !args.includes("--no-ceiling"),
     e2e: !args.includes("--no-e2e"),
     kernels: value("kernels", "fused") as Flags["kernels"],
+    loadOnly: args.includes("--load-only"),
+    graphCache: value("graph-cache", GRAPH_CACHE)!,
   };
 }
 
@@ -127,6 +136,8 @@ interface ChildResult {
   loadS: number;
   /** Whether the load found its optimized graph in the cache (else it built and cached it). */
   cacheHit: boolean;
+  /** --load-only: seconds from the first vector until release() returned (the background cache write). */
+  releaseS?: number;
   syntheticDocsPerS: number;
   syntheticBatchS: number[];
   scifact?: { docsPerS: number; docs: number; meanActiveDims: number };
@@ -135,12 +146,18 @@ interface ChildResult {
 
 /** One variant, in a child process: loads the model, measures, writes its SciFact vectors for fidelity. */
 async function child(variant: Variant, f: Flags, syntheticOnly: boolean): Promise<ChildResult> {
-  const cached = () => (existsSync(GRAPH_CACHE) ? readdirSync(GRAPH_CACHE).filter((n) => n.endsWith(".ort")).length : 0);
+  const cached = () => (existsSync(f.graphCache) ? readdirSync(f.graphCache).filter((n) => n.endsWith(".ort")).length : 0);
   const entriesBefore = cached();
   let t0 = performance.now();
-  const encoder = await SparseEncoder.fromPretrained(MODEL_DIR, { threads: f.threads, quantize: variant === "int8" ? "int8" : undefined, kernels: f.kernels, graphCache: GRAPH_CACHE });
+  const encoder = await SparseEncoder.fromPretrained(MODEL_DIR, { threads: f.threads, quantize: variant === "int8" ? "int8" : undefined, kernels: f.kernels, graphCache: f.graphCache });
   await encoder.encodeDocument(["the session opens on the first text"]); // load = until the first vector
   const loadS = (performance.now() - t0) / 1000;
+  if (f.loadOnly) {
+    t0 = performance.now();
+    await encoder.release();
+    const releaseS = (performance.now() - t0) / 1000;
+    return { variant, loadS, releaseS, cacheHit: cached() === entriesBefore, syntheticDocsPerS: 0, syntheticBatchS: [], peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  }
   const texts = syntheticTexts(encoder, f);
   await encoder.encodeDocument(texts, { batchSize: f.batch });
   const times: number[] = [];
@@ -164,6 +181,26 @@ async function child(variant: Variant, f: Flags, syntheticOnly: boolean): Promis
   result.peakRssMb = process.resourceUsage().maxRSS / 1024;
   await encoder.release();
   return result;
+}
+
+/** --load-only: per round and variant, a first load into a fresh graph cache, then a load from it. */
+function loadBench(f: Flags, args: string[], interference: () => Parameters<typeof describeInterference>[0]): void {
+  console.log(`load bench: DistilBERT-base size, ${f.threads} threads, ${f.kernels} kernels; load = fromPretrained until the first vector`);
+  for (let round = 1; round <= f.rounds; round++) {
+    for (const variant of (f.int8 ? ["fp32", "int8"] : ["fp32"]) as Variant[]) {
+      const dir = mkdtempSync(join(tmpdir(), "splade-bench-graphs-"));
+      try {
+        const [miss, hit] = [0, 1].map(() => runChild<ChildResult>(variant, args, ["--graph-cache", dir]));
+        console.log(
+          `round ${round}/${f.rounds} ${variant}: first load ${miss.loadS.toFixed(2)} s (cache ${miss.cacheHit ? "hit?!" : "miss"}; entry written ${miss.releaseS!.toFixed(2)} s after the first vector; peak RSS ${miss.peakRssMb.toFixed(0)} MB), ` +
+            `from the cache ${hit.loadS.toFixed(2)} s (${hit.cacheHit ? "hit" : "miss?!"}; peak RSS ${hit.peakRssMb.toFixed(0)} MB)`,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  console.log(describeInterference(interference()));
 }
 
 function runChild<T>(role: string, args: string[], extra: string[] = []): T {
@@ -207,6 +244,7 @@ export async function main(args: string[]): Promise<void> {
   }
   prepareModel();
   const interference = watchInterference();
+  if (f.loadOnly) return loadBench(f, args, interference);
   const flops = spladeForwardFlops({ layers: SHAPE.layers, hidden: SHAPE.hidden, ffn: SHAPE.intermediate, vocab: SHAPE.vocab }, f.batch, f.seq).total;
   console.log(`encode bench: DistilBERT-base size, random weights, batch ${f.batch} × ${f.seq} tokens (${(flops / 1e12).toFixed(3)} TFLOP), ${f.threads} threads, ${f.kernels} kernels`);
   const ceilings = new Map<string, Ceiling>();
