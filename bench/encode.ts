@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- encode [--threads 2] [--batch 32] [--seq 256] [--repeat 3] [--rounds 1]
  *   [--corpus-docs 1000|all|0] [--queries 300] [--no-baseline] [--no-int8] [--no-ceiling] [--no-e2e]
- *   [--kernels fused|plain] [--load-only]`
+ *   [--kernels fused|plain] [--load-only] [--e2e-only] [--e2e-rounds 1]`
  *
  * SPLADE encoding speed at DistilBERT-base size (random weights, as the baseline's) in one run against:
  *
@@ -14,15 +14,14 @@
  * Measured: `batch` texts of exactly `seq` tokens (random whole-word vocabulary entries, every token real,
  * as the baseline's) through SparseEncoder.encodeDocument, best of `repeat` after a warm-up, float32 and int8.
  * `--rounds R` alternates PyTorch, float32 and int8 R times (best of each side). Then on BEIR SciFact (title +
- * text of the first `corpus-docs` documents): the library's docs/s on texts in memory (model only) and the
- * `splade` command (bin/splade.js, the compiled package, rebuilt first) on the same documents as a JSONL file,
- * end to end (process start, load, reading, writing),
- * and int8 fidelity against float32 (mean cosine; top-10 overlap of the test queries over those documents).
+ * text of the first `corpus-docs` documents): the library's docs/s on texts in memory, and int8 fidelity against float32 (mean cosine; top-10 overlap of the test queries over those documents).
  * Each variant runs in its own process, so load time and peak RSS are that of one encoder. The last line
  * says whether other processes took CPU time during the run (then the ratios are not results).
  * `--load-only`: the first load only, per variant and round, into a fresh graph cache (checkpoint hashed, graph
  * built, session created: time to the first vector; then how long the cache entry took to be written in the
  * background), then a second load from that cache.
+ * End to end (unless --no-e2e; alone with --e2e-only): `splade encode` (bin/splade.js, the compiled package,
+ * rebuilt first) on the same documents against the model alone, `--e2e-rounds` times in alternation (_e2e.ts).
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -33,6 +32,7 @@ import { readSafetensors, writeSafetensors } from "../src/safetensors/index.js";
 import { initModelFolder } from "../src/train/init-model.js";
 import { Rng } from "../src/util/rng.js";
 import { matmulCeiling, spladeForwardFlops, type Ceiling } from "./_ceiling.js";
+import { interleaved, modelOnly } from "./_e2e.js";
 import { fidelity, writeVectorsJsonl } from "./_fidelity.js";
 import { describeInterference, watchInterference } from "./_machine.js";
 import { SHARED } from "./_paths.js";
@@ -62,6 +62,8 @@ interface Flags {
   e2e: boolean;
   kernels: "fused" | "plain";
   loadOnly: boolean;
+  /** End-to-end runs per variant, each between two model-only runs (_e2e.ts). */
+  e2eRounds: number;
   /** The graph cache folder of the library runs (--graph-cache, set by --load-only). */
   graphCache: string;
 }
@@ -86,6 +88,7 @@ function parseFlags(args: string[]): Flags {
     e2e: !args.includes("--no-e2e"),
     kernels: value("kernels", "fused") as Flags["kernels"],
     loadOnly: args.includes("--load-only"),
+    e2eRounds: Number(value("e2e-rounds", "1")),
     graphCache: value("graph-cache", GRAPH_CACHE)!,
   };
 }
@@ -183,6 +186,13 @@ async function child(variant: Variant, f: Flags, syntheticOnly: boolean): Promis
   return result;
 }
 
+/** `splade encode` against the model alone, in alternation (_e2e.ts), after bringing dist/ up to date. */
+function endToEnd(f: Flags, args: string[], variants: Variant[]): void {
+  if (spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { stdio: "inherit" }).status !== 0) throw new Error("tsc failed");
+  const docs = Number.isFinite(f.corpusDocs) ? f.corpusDocs : 5183;
+  for (const variant of variants) interleaved(MODEL_DIR, variant === "int8", docs, f.e2eRounds, f, () => runChild<{ seconds: number }>("model-only", args, ["--variant", variant]));
+}
+
 /** --load-only: per round and variant, a first load into a fresh graph cache, then a load from it. */
 function loadBench(f: Flags, args: string[], interference: () => Parameters<typeof describeInterference>[0]): void {
   console.log(`load bench: DistilBERT-base size, ${f.threads} threads, ${f.kernels} kernels; load = fromPretrained until the first vector`);
@@ -209,33 +219,15 @@ function runChild<T>(role: string, args: string[], extra: string[] = []): T {
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as T;
 }
 
-/**
- * `splade encode` on the first `docs` SciFact documents (title + text), timed from process start to exit,
- * with the optimized graph already in the cache (a user's second run).
- */
-function endToEnd(variant: Variant, f: Flags, docs: number): { docsPerS: number; seconds: number } {
-  const input = `${OUT}/scifact-${docs}.jsonl`;
-  if (!existsSync(input)) writeFileSync(input, readFileSync(`${SCIFACT}/corpus.jsonl`, "utf8").split("\n").filter((l) => l.trim() !== "").slice(0, docs).join("\n") + "\n");
-  const args = ["bin/splade.js", "encode", "--model", MODEL_DIR, "--input", input, "--title", "--task", "document"];
-  args.push("--output", `${OUT}/e2e-${variant}.jsonl`, "--threads", String(f.threads), ...(variant === "int8" ? ["--quantize", "int8"] : []));
-  const env = { ...process.env, SPLADE_CACHE_DIR: GRAPH_CACHE };
-  // The compiled package's graph-building code differs from the sources tsx runs, so its cache entries
-  // differ too: one untimed run on a single document builds them, as a user's first run would.
-  const one = `${OUT}/scifact-1.jsonl`;
-  writeFileSync(one, readFileSync(input, "utf8").split("\n")[0] + "\n");
-  spawnSync(process.execPath, args.map((a) => (a === input ? one : a)), { stdio: "ignore", env });
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], env });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`splade encode (${variant}) failed: ${r.stderr.trim().split("\n").slice(-2).join(" | ")}`);
-  return { docsPerS: docs / seconds, seconds };
-}
-
 export async function main(args: string[]): Promise<void> {
   const f = parseFlags(args);
   const childAt = args.indexOf("--child");
   if (childAt >= 0) {
     const role = args[childAt + 1];
+    if (role === "model-only") {
+      process.stdout.write(JSON.stringify(await modelOnly(MODEL_DIR, args[args.indexOf("--variant") + 1] === "int8", Number.isFinite(f.corpusDocs) ? f.corpusDocs : 5183, f)) + "\n");
+      return;
+    }
     const result: unknown[] | ChildResult = role === "ceiling" ? [] : await child(role as Variant, f, args.includes("--synthetic-only"));
     // One ceiling after the other: each needs both cores.
     if (Array.isArray(result)) for (const kind of f.int8 ? (["fp32", "int8"] as const) : (["fp32"] as const)) result.push(await matmulCeiling({ kind, threads: f.threads, m: f.batch * f.seq, k: SHAPE.hidden, n: SHAPE.vocab }));
@@ -245,6 +237,10 @@ export async function main(args: string[]): Promise<void> {
   prepareModel();
   const interference = watchInterference();
   if (f.loadOnly) return loadBench(f, args, interference);
+  if (args.includes("--e2e-only")) {
+    endToEnd(f, args, f.int8 ? ["fp32", "int8"] : ["fp32"]);
+    return void console.log(describeInterference(interference()));
+  }
   const flops = spladeForwardFlops({ layers: SHAPE.layers, hidden: SHAPE.hidden, ffn: SHAPE.intermediate, vocab: SHAPE.vocab }, f.batch, f.seq).total;
   console.log(`encode bench: DistilBERT-base size, random weights, batch ${f.batch} × ${f.seq} tokens (${(flops / 1e12).toFixed(3)} TFLOP), ${f.threads} threads, ${f.kernels} kernels`);
   const ceilings = new Map<string, Ceiling>();
@@ -283,15 +279,6 @@ export async function main(args: string[]): Promise<void> {
     const fid = fidelity(OUT);
     console.log(`int8 fidelity vs fp32: mean cosine queries ${fid.queryCosine.toFixed(4)}, documents ${fid.docCosine.toFixed(4)}; SciFact test queries' top-10 overlap ${(100 * fid.top10Overlap).toFixed(1)}%`);
   }
-  if (f.e2e && f.corpusDocs > 0) {
-    // The installed command runs the compiled package (dist/): bring it up to date first, untimed.
-    if (spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { stdio: "inherit" }).status !== 0) throw new Error("tsc failed");
-    for (const [variant, { last }] of results) {
-      if (!last.scifact) continue;
-      const e2e = endToEnd(variant, f, last.scifact.docs);
-      const ratio = e2e.docsPerS / last.scifact.docsPerS;
-      console.log(`splade encode ${variant}, ${last.scifact.docs} SciFact docs end to end: ${e2e.seconds.toFixed(1)} s, ${e2e.docsPerS.toFixed(2)} docs/s = ${(100 * ratio).toFixed(1)} % of the model-only ${last.scifact.docsPerS.toFixed(2)} docs/s`);
-    }
-  }
+  if (f.e2e && f.corpusDocs > 0) endToEnd(f, args, variants);
   console.log(describeInterference(interference()));
 }
