@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- encode [--threads 2] [--batch 32] [--seq 256] [--repeat 3] [--rounds 1]
  *   [--corpus-docs 1000|all|0] [--queries 300] [--no-baseline] [--no-int8] [--no-ceiling] [--no-e2e]
- *   [--kernels fused|plain] [--load-only] [--e2e-only] [--e2e-rounds 1]`
+ *   [--kernels fused|plain] [--load-only] [--e2e-only] [--e2e-rounds 1] [--pipeline]`
  *
  * SPLADE encoding speed at DistilBERT-base size (random weights, as the baseline's) in one run against:
  *
@@ -21,7 +21,8 @@
  * built, session created: time to the first vector; then how long the cache entry took to be written in the
  * background), then a second load from that cache.
  * End to end (unless --no-e2e; alone with --e2e-only): `splade encode` (bin/splade.js, the compiled package,
- * rebuilt first) on the same documents against the model alone, `--e2e-rounds` times in alternation (_e2e.ts).
+ * rebuilt first) on the same documents against the model alone, `--e2e-rounds` times in alternation (_e2e.ts);
+ * with `--pipeline`, split into encodeFile against encodeDocument in one process and a run's fixed cost.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -32,7 +33,7 @@ import { readSafetensors, writeSafetensors } from "../src/safetensors/index.js";
 import { initModelFolder } from "../src/train/init-model.js";
 import { Rng } from "../src/util/rng.js";
 import { matmulCeiling, spladeForwardFlops, type Ceiling } from "./_ceiling.js";
-import { interleaved, modelOnly } from "./_e2e.js";
+import { interleaved, modelOnly, pipeline, pipelineSplit } from "./_e2e.js";
 import { fidelity, writeVectorsJsonl } from "./_fidelity.js";
 import { describeInterference, watchInterference } from "./_machine.js";
 import { SHARED } from "./_paths.js";
@@ -190,7 +191,10 @@ async function child(variant: Variant, f: Flags, syntheticOnly: boolean): Promis
 function endToEnd(f: Flags, args: string[], variants: Variant[]): void {
   if (spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { stdio: "inherit" }).status !== 0) throw new Error("tsc failed");
   const docs = Number.isFinite(f.corpusDocs) ? f.corpusDocs : 5183;
-  for (const variant of variants) interleaved(MODEL_DIR, variant === "int8", docs, f.e2eRounds, f, () => runChild<{ seconds: number }>("model-only", args, ["--variant", variant]));
+  for (const variant of variants) {
+    if (args.includes("--pipeline")) pipelineSplit(MODEL_DIR, variant === "int8", docs, f.e2eRounds, f, () => runChild("pipeline", args, ["--variant", variant]));
+    else interleaved(MODEL_DIR, variant === "int8", docs, f.e2eRounds, f, () => runChild<{ seconds: number }>("model-only", args, ["--variant", variant]));
+  }
 }
 
 /** --load-only: per round and variant, a first load into a fresh graph cache, then a load from it. */
@@ -224,6 +228,10 @@ export async function main(args: string[]): Promise<void> {
   const childAt = args.indexOf("--child");
   if (childAt >= 0) {
     const role = args[childAt + 1];
+    if (role === "pipeline") {
+      process.stdout.write(JSON.stringify(await pipeline(MODEL_DIR, args[args.indexOf("--variant") + 1] === "int8", Number.isFinite(f.corpusDocs) ? f.corpusDocs : 5183, f.e2eRounds, f)) + "\n");
+      return;
+    }
     if (role === "model-only") {
       process.stdout.write(JSON.stringify(await modelOnly(MODEL_DIR, args[args.indexOf("--variant") + 1] === "int8", Number.isFinite(f.corpusDocs) ? f.corpusDocs : 5183, f)) + "\n");
       return;
