@@ -16,6 +16,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { arch, cpus, homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { ort } from "../graph/session.js";
 
 /** Subfolders (next to this file's) holding the code that builds inference graphs. */
@@ -69,22 +70,24 @@ function graphCodeFingerprint(): string {
   return (codeFingerprint = hash.digest("hex"));
 }
 
-/**
- * SHA-256 of the file at `path`, remembered in `dir` under its identity (device, inode, size, change time
- * in nanoseconds: any write to the file moves its ctime, which no user call can set back), as git's index
- * remembers which files it need not hash again.
- */
-export function fileDigest(path: string, dir: string): string {
+/** Where the digest of the file at `path`, as it is now, is remembered in `dir` (see fileDigest). */
+function digestRecord(path: string, dir: string): string {
   const s = statSync(path, { bigint: true });
   const identity = createHash("sha256").update(`${path}\0${s.dev}\0${s.ino}\0${s.size}\0${s.ctimeNs}\0${s.mtimeNs}`).digest("hex");
-  const record = join(dir, "digests", identity);
+  return join(dir, "digests", identity);
+}
+
+function readRecord(record: string): string | undefined {
   try {
     const digest = readFileSync(record, "utf8");
     if (/^[0-9a-f]{64}$/.test(digest)) return digest;
   } catch {
     // not recorded yet
   }
-  const digest = hashFile(path);
+  return undefined;
+}
+
+function writeRecord(record: string, digest: string): string {
   try {
     mkdirSync(dirname(record), { recursive: true });
     const staged = `${record}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
@@ -96,9 +99,61 @@ export function fileDigest(path: string, dir: string): string {
   return digest;
 }
 
-/** The cache key of a graph built from the checkpoint at `weightsPath` with `description` (config, options). */
-export function graphCacheKey(dir: string, weightsPath: string, description: unknown): string {
-  const parts = { weights: fileDigest(weightsPath, dir), description, cpu: [arch(), cpus()[0]?.model], ort: ort.env.versions, code: graphCodeFingerprint() };
+/** The digest fileDigest remembers for the file at `path` as it is now, or undefined (it would hash). */
+export function recordedDigest(path: string, dir: string): string | undefined {
+  return readRecord(digestRecord(path, dir));
+}
+
+/**
+ * SHA-256 of the file at `path`, remembered in `dir` under its identity (device, inode, size, change time
+ * in nanoseconds: any write to the file moves its ctime, which no user call can set back), as git's index
+ * remembers which files it need not hash again.
+ */
+export function fileDigest(path: string, dir: string): string {
+  const record = digestRecord(path, dir);
+  return readRecord(record) ?? writeRecord(record, hashFile(path));
+}
+
+/** hashFile in a worker thread (Node built-ins only, so it runs as plain CommonJS wherever this module runs). */
+const HASH_WORKER = `
+const { createHash } = require("node:crypto");
+const { closeSync, openSync, readSync } = require("node:fs");
+const { parentPort, workerData } = require("node:worker_threads");
+const hash = createHash("sha256");
+const buffer = Buffer.allocUnsafe(${HASH_BUFFER_BYTES});
+const fd = openSync(workerData, "r");
+try {
+  for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) hash.update(buffer.subarray(0, n));
+} finally {
+  closeSync(fd);
+}
+parentPort.postMessage(hash.digest("hex"));`;
+
+/**
+ * fileDigest with the hashing (a quarter of a second per 250 MB) on another thread, for a caller that has
+ * other work meanwhile; hashes on this thread if no worker can start.
+ */
+export async function fileDigestAsync(path: string, dir: string): Promise<string> {
+  const record = digestRecord(path, dir);
+  const known = readRecord(record);
+  if (known !== undefined) return known;
+  const digest = await new Promise<string>((resolve) => {
+    try {
+      const worker = new Worker(HASH_WORKER, { eval: true, workerData: path });
+      let answered = false;
+      worker.once("message", (hex: string) => ((answered = true), resolve(hex)));
+      worker.once("error", () => {}); // 'exit' follows
+      worker.once("exit", () => answered || resolve(hashFile(path)));
+    } catch {
+      resolve(hashFile(path));
+    }
+  });
+  return writeRecord(record, digest);
+}
+
+/** The cache key of a graph built from a checkpoint with SHA-256 `digest` and `description` (config, options). */
+export function graphCacheKeyOf(digest: string, description: unknown): string {
+  const parts = { weights: digest, description, cpu: [arch(), cpus()[0]?.model], ort: ort.env.versions, code: graphCodeFingerprint() };
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 

@@ -8,7 +8,8 @@ import { GraphSession, ort, SAVED_GRAPH_LEVEL } from "../graph/session.js";
 import type { TransformerConfig } from "../model/config.js";
 import type { WeightSource } from "../model/weights.js";
 import type { TokenBatch } from "./batching.js";
-import { cacheEntry, dropEntry, graphCacheKey, readEntry, stagingPath, touchEntry } from "./graph-cache.js";
+import type { SerializedModel } from "../graph/onnx-proto.js";
+import { cacheEntry, dropEntry, fileDigestAsync, graphCacheKeyOf, readEntry, recordedDigest, stagingPath, touchEntry, type CacheEntry } from "./graph-cache.js";
 import { writeEntryInBackground } from "./graph-cache-writer.js";
 import { buildSpladeGraph, OUTPUT_HIDDEN, OUTPUT_SPLADE, type SpladeGraphOptions } from "./splade-graph.js";
 import { exactWeightLevel } from "./vocab-screen.js";
@@ -66,12 +67,22 @@ export class ModelSession {
 /**
  * A session from the graph cache, or built and optimized, with its cache entry written in the background
  * after the session exists (graph-cache-writer.ts). The session built on a miss is optimized at the cached
- * graph's level, so a first load and the loads after it run the same graph.
+ * graph's level, so a first load and the loads after it run the same graph. A checkpoint file not hashed
+ * before (a first load, almost always a miss) is hashed on another thread while this one builds the graph.
  */
 async function cachedSession(config: TransformerConfig, weights: WeightSource, options: ModelSessionOptions, cache: { dir: string; weightsPath: string }): Promise<{ session: GraphSession; cacheWrite?: Promise<void> }> {
   const { pooling, quantize, vocabScreen } = options;
   const graph = { pooling, normalize: options.normalize ?? false, kernels: options.kernels ?? "fused", quantize, hiddenStates: options.hiddenStates ?? false, vocabScreen, screenLevel: exactWeightLevel() };
-  const entry = cacheEntry(cache.dir, graphCacheKey(cache.dir, cache.weightsPath, { config, graph }));
+  const entryOf = (digest: string) => cacheEntry(cache.dir, graphCacheKeyOf(digest, { config, graph }));
+  const recorded = recordedDigest(cache.weightsPath, cache.dir);
+  let built: SerializedModel | undefined;
+  let entry: CacheEntry;
+  if (recorded !== undefined) entry = entryOf(recorded);
+  else {
+    const digest = fileDigestAsync(cache.weightsPath, cache.dir);
+    built = buildSpladeGraph(config, weights, options);
+    entry = entryOf(await digest);
+  }
   const cached = readEntry(entry);
   if (cached) {
     try {
@@ -82,7 +93,7 @@ async function cachedSession(config: TransformerConfig, weights: WeightSource, o
       dropEntry(entry); // unreadable (another onnxruntime build, a damaged file): rebuild it below
     }
   }
-  const built = buildSpladeGraph(config, weights, options);
+  built ??= buildSpladeGraph(config, weights, options);
   const session = await GraphSession.create(built.model, { threads: options.threads, optimization: SAVED_GRAPH_LEVEL, externalData: built.externalData });
   const staged = stagingPath(entry);
   return { session, cacheWrite: staged === undefined ? undefined : writeEntryInBackground({ graph: built, staged, entryPath: entry.path, dir: cache.dir }) };

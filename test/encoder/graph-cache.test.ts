@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utime
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SparseEncoder } from "../../src/encoder/index.js";
-import { evictEntries, fileDigest, hashFile, resolveCacheDir, touchEntry } from "../../src/encoder/graph-cache.js";
+import { evictEntries, fileDigest, fileDigestAsync, hashFile, recordedDigest, resolveCacheDir, touchEntry } from "../../src/encoder/graph-cache.js";
 import { ModelSession } from "../../src/encoder/model-session.js";
 import { loadPipeline } from "../../src/encoder/load-pipeline.js";
 import type { SpladePoolingModule, TransformerModule } from "../../src/encoder/pipeline.js";
@@ -98,7 +98,7 @@ test("resolveCacheDir (the CLI's folder): $SPLADE_CACHE_DIR (\"off\" disables), 
   assert.equal(resolveCacheDir({ SPLADE_CACHE_DIR: "" }), join(homedir(), ".cache", "splade-ts", "graphs"));
 });
 
-test("fileDigest: the SHA-256 of the file, remembered per version of it; a rewrite is hashed again", () => {
+test("fileDigest: the SHA-256 of the file, remembered per version of it; a rewrite is hashed again", async () => {
   const dir = mkdtempSync(join(tmpdir(), "graph-cache-"));
   try {
     const file = join(dir, "weights.bin");
@@ -114,6 +114,13 @@ test("fileDigest: the SHA-256 of the file, remembered per version of it; a rewri
     // A record that is not a digest is ignored, never trusted.
     for (const r of readdirSync(join(dir, "cache", "digests"))) writeFileSync(join(dir, "cache", "digests", r), "garbage");
     assert.equal(fileDigest(file, join(dir, "cache")), second);
+    // The worker-thread variant hashes the same bytes and remembers them the same way.
+    writeFileSync(file, "third version, hashed on another thread");
+    assert.equal(recordedDigest(file, join(dir, "cache")), undefined);
+    const third = await fileDigestAsync(file, join(dir, "cache"));
+    assert.equal(third, hashFile(file));
+    assert.equal(recordedDigest(file, join(dir, "cache")), third);
+    assert.equal(fileDigest(file, join(dir, "cache")), third);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
