@@ -185,9 +185,18 @@ export function touchEntry(entry: CacheEntry): void {
   }
 }
 
-/** Removes the least recently used entries beyond `maxBytes` in total (never the most recent one). */
+/** A staging file this old was left by a process that ended while writing (graph-cache-writer.ts). */
+const STALE_STAGING_MS = 3600_000;
+
+/**
+ * Removes the least recently used entries beyond `maxBytes` in total (never the most recent one), and staging
+ * files older than an hour (a process that exited while its entry was being written leaves one).
+ */
 export function evictEntries(dir: string, maxBytes = MAX_CACHE_BYTES): void {
   try {
+    for (const f of readdirSync(dir).filter((name) => name.endsWith(".tmp"))) {
+      if (Date.now() - statSync(join(dir, f)).mtimeMs > STALE_STAGING_MS) rmSync(join(dir, f), { force: true });
+    }
     const entries = readdirSync(dir)
       .filter((f) => f.endsWith(".ort"))
       .map((f) => ({ path: join(dir, f), stat: statSync(join(dir, f)) }))

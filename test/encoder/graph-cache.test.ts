@@ -126,7 +126,7 @@ test("fileDigest: the SHA-256 of the file, remembered per version of it; a rewri
   }
 });
 
-test("evictEntries keeps the most recently used entries within the size limit, and always the newest", () => {
+test("evictEntries keeps the most recently used entries within the size limit, and always the newest; abandoned staging files go", () => {
   const dir = mkdtempSync(join(tmpdir(), "graph-cache-"));
   try {
     const t0 = Date.now() / 1000;
@@ -137,8 +137,13 @@ test("evictEntries keeps the most recently used entries within the size limit, a
     });
     touchEntry({ path: join(dir, "a.ort") }); // a used just now
     writeFileSync(join(dir, "note.txt"), Buffer.alloc(1000)); // not an entry
+    for (const [name, age] of [["x.ort.1-ab.tmp", 7200], ["y.ort.2-cd.tmp", 60]] as const) {
+      writeFileSync(join(dir, name), "staged");
+      utimesSync(join(dir, name), t0 - age, t0 - age);
+    }
     evictEntries(dir, 250);
-    assert.deepEqual(readdirSync(dir).sort(), ["a.ort", "d.ort", "note.txt"]);
+    assert.deepEqual(readdirSync(dir).sort(), ["a.ort", "d.ort", "note.txt", "y.ort.2-cd.tmp"], "an abandoned staging file goes, a recent one (being written) stays");
+    rmSync(join(dir, "y.ort.2-cd.tmp"));
     evictEntries(dir, 10);
     assert.deepEqual(readdirSync(dir).sort(), ["a.ort", "note.txt"]);
   } finally {
