@@ -80,6 +80,7 @@ async function cachedSession(config: TransformerConfig, weights: WeightSource, o
   if (recorded !== undefined) entry = entryOf(recorded);
   else {
     const digest = fileDigestAsync(cache.weightsPath, cache.dir);
+    digest.catch(() => {}); // if the build throws first, its error is the one reported
     built = buildSpladeGraph(config, weights, options);
     entry = entryOf(await digest);
   }
