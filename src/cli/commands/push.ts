@@ -13,7 +13,9 @@ import { SpladeError } from "../../util/errors.js";
 import { SparseIndex } from "../../index/sparse-index.js";
 import { parseModelRecord, type DocumentEncoder } from "../../app/document-encoder.js";
 import { createEncoder, encoderFromRecord } from "../../app/encoders.js";
-import { corpusSource, indexSource, openEngineTarget, pushToTarget, vectorsSource, type EngineName, type PushSource } from "../../engines/index.js";
+import type { EngineName, PushSource } from "../../engines/index.js";
+// The engine clients load on use (engines.ts), so that other commands start without them.
+import { loadEngines } from "../engines.js";
 import { createProgress } from "../progress.js";
 import { positiveInteger } from "./encode.js";
 
@@ -40,6 +42,7 @@ export function nonNegativeInteger(value: string): number {
 }
 
 async function openSource(flags: PushFlags): Promise<{ source: PushSource; encoder: DocumentEncoder }> {
+  const { corpusSource, indexSource, vectorsSource } = await loadEngines();
   const given = [flags.index, flags.corpus, flags.vectors].filter((x) => x !== undefined).length;
   if (given !== 1) throw new SpladeError("INVALID_ARGUMENT", "give exactly one of --index, --corpus or --vectors");
   const encoderOptions = { splade: encoderOptionsFromEnv(process.env) };
@@ -85,6 +88,7 @@ export function registerPush(program: Command): void {
     .option("--retries <n>", "retries of a failed request, with exponential backoff (default 5)", nonNegativeInteger)
     .action(async (flags: PushFlags) => {
       const { source, encoder } = await openSource(flags);
+      const { openEngineTarget, pushToTarget } = await loadEngines();
       const progress = createProgress("push");
       let retried = 0;
       const retry = { retries: flags.retries, onRetry: () => void retried++ };

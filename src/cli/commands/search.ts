@@ -13,7 +13,8 @@ import { readQueries } from "../../app/text-files.js";
 import { searchIndexes, type QueryText, type ResultHit } from "../../app/search-indexes.js";
 import { SpladeError } from "../../util/errors.js";
 import { positiveInteger } from "./encode.js";
-import { openEngineTarget, searchEngineTarget, type EngineName } from "../../engines/index.js";
+import type { EngineName } from "../../engines/index.js";
+import { loadEngines } from "../engines.js";
 import { nonNegativeInteger } from "./push.js";
 import { approximateOption, type ApproximateFlag } from "./approximate-option.js";
 
@@ -78,6 +79,7 @@ export function registerSearch(program: Command): void {
       let results;
       if (flags.engine !== undefined) {
         if (flags.url === undefined || flags.target === undefined) throw new SpladeError("INVALID_ARGUMENT", "--engine needs --url and --target");
+        const { openEngineTarget, searchEngineTarget } = await loadEngines();
         const target = await openEngineTarget({ engine: flags.engine, url: flags.url, target: flags.target, queryMode: flags.queryMode, rescore: flags.rescore, retry: { retries: flags.retries } });
         try {
           results = await searchEngineTarget(target, queries, { k: flags.k, model: flags.model, encoder });
