@@ -10,8 +10,9 @@
  * two terms drops the blocks whose best partial score plus the block bound of the terms not yet added is
  * below θ (ub − the units added so far), so later terms stream through fewer blocks (on the 1M benchmark
  * ~950 candidate blocks end as ~8); a block stays alive if its best partial score plus the non-essential
- * terms' block bound reaches θ. Stage 2 scores the alive blocks with every term, in ascending term order, so that scores equal sparse/ops.ts `dot` bit for bit
- * (stage 1's partial sums only decide which blocks to skip, with the bounds' safety margin).
+ * terms' block bound reaches θ. Stage 2 scores the alive blocks with every term, in ascending term order,
+ * so that scores equal sparse/ops.ts `dot` bit for bit (stage 1's partial sums only decide which blocks to
+ * skip, with the bounds' safety margin).
  * Shapes: Q query terms, NB blocks, C candidate blocks, B docs per block.
  */
 import type { TopK } from "./top-k.js";
