@@ -16,6 +16,7 @@ export interface BlockBounds {
   readonly maxUb: number;
   readonly unit: number;
   readonly superPtr: Int32Array; // [NS, Q]
+  readonly table: Int32Array; // [Q, 256] block-max code → units, per query term
 }
 
 /** Relative margin on unit conversions (far above float64 rounding of the conversions and of score sums). */
@@ -71,5 +72,5 @@ export function blockBounds(seg: Segment, query: SegmentQuery, scratch: SearchSc
   }
   let maxUb = 0;
   for (let b = 0; b < NB; b++) if (ub[b] > maxUb) maxUb = ub[b];
-  return maxUb === 0 ? null : { ub, maxUb, unit, superPtr };
+  return maxUb === 0 ? null : { ub, maxUb, unit, superPtr, table: bounds };
 }

@@ -89,6 +89,34 @@ test("every algorithm equals brute force on random corpora (property)", () => {
   );
 });
 
+// Long flat queries (SPLADE's tens of light expansion terms) over many small blocks, with few seed blocks:
+// phase B's stage 1 (block-max-phase-b.ts) then adds several essential terms and drops blocks between them.
+const flatScenarioArb = fc.record({
+  docs: fc.array(vectorArb(24, 12, false), { minLength: 100, maxLength: 400 }),
+  queries: fc.array(vectorArb(24, 24, false), { minLength: 1, maxLength: 4 }),
+  blockSize: fc.constantFrom(1, 2, 4, 8),
+  superblockSize: fc.constantFrom(1, 4, 16),
+  impact: fc.constantFrom<ImpactKind>("f32", "u8"),
+  k: fc.integer({ min: 1, max: 4 }),
+  deleteSeed: fc.array(fc.boolean(), { maxLength: 400 }),
+});
+
+test("bmp equals brute force on long flat queries over many blocks (property)", () => {
+  fc.assert(
+    fc.property(flatScenarioArb, ({ docs, queries, blockSize, superblockSize, impact, k, deleteSeed }) => {
+      const deleteMask = docs.map((_, i) => deleteSeed[i] ?? false);
+      const { live, stored } = buildSegments(docs, [docs.length], { blockSize, superblockSize, reorder: "bp", impact }, deleteMask);
+      for (const query of queries) {
+        const expected = bruteForceSearch(stored, query, { k, isDeleted: (o) => deleteMask[o] });
+        for (const seedBlocks of [undefined, 0, 1, 3]) {
+          assert.deepEqual(searchSegments(live, query, { k, algorithm: "bmp", seedBlocks }), expected, `bmp with ${seedBlocks ?? "default"} seed blocks`);
+        }
+      }
+    }),
+    { numRuns: 100 },
+  );
+});
+
 test("u8 impacts stay close to the float32 weights they quantize", () => {
   const docs = Array.from({ length: 50 }, (_, d) => fromEntries([[d % 7, 0.1 + d / 10], [7 + (d % 3), 1 + d / 50]]));
   const builder = new SegmentBuilder({ blockSize: 8, superblockSize: 2, reorder: "top-terms", impact: "u8", weighting: { kind: "none" } });
