@@ -76,10 +76,7 @@ export class SearchScratch {
 
   /** Zeroed float64 buffer number `slot` of at least n elements. */
   float64(slot: number, n: number): Float64Array {
-    const have = this.f64[slot];
-    if (have === undefined || have.length < n) return (this.f64[slot] = new Float64Array(n));
-    have.fill(0, 0, n);
-    return have;
+    return this.float64Unfilled(slot, n).fill(0, 0, n);
   }
 
   /** Float64 buffer number `slot` (the float64 slots) of at least n elements, not cleared. */
@@ -108,10 +105,7 @@ export class SearchScratch {
 
   /** Int32 buffer number `slot` of at least n elements, filled with `value` over [0, n). */
   int32(slot: number, n: number, value: number): Int32Array {
-    let have = this.i32[slot];
-    if (have === undefined || have.length < n) have = this.i32[slot] = new Int32Array(n);
-    have.fill(value, 0, n);
-    return have;
+    return this.int32Unfilled(slot, n).fill(value, 0, n);
   }
 
   /** Int32 buffer number `slot` of at least n elements, not cleared (callers fill what they read). */
