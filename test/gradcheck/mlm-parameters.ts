@@ -1,7 +1,7 @@
 /**
  * The parameters of a tiny masked-LM + SPLADE pooling graph as gradcheck inputs: shapes found by building the
  * model once with a recording ParamSource, values drawn from `rng` (LayerNorm weights near 1, everything
- * else small normals so that activations stay in range), 3 sampled elements each.
+ * else small normals so that activations stay in range), 3 sampled elements each. And the token columns fed to it.
  */
 import { GraphBuilder } from "../../src/graph/builder.js";
 import type { TransformerConfig } from "../../src/model/config.js";
@@ -32,4 +32,15 @@ export function mlmParameterInputs(cfg: TransformerConfig, rng: Rng): CaseInput[
     inputs.push({ name, shape, data: Array.from({ length: n }, () => (isNormWeight ? 1 + 0.1 * rng.normal() : 0.5 * rng.normal())), sample: 3 });
   }
   return inputs;
+}
+
+/**
+ * Token column `c` as inputs `ids{c}` and `mask{c}` of shape [B, T]: random ids in [1, vocabSize), and the
+ * last row padded by one token.
+ */
+export function tokenColumnInputs(cfg: TransformerConfig, rng: Rng, c: number, B: number, T: number): CaseInput[] {
+  return [
+    { name: `ids${c}`, shape: [B, T], dtype: "int64", data: Array.from({ length: B * T }, () => 1 + rng.int(cfg.vocabSize - 1)) },
+    { name: `mask${c}`, shape: [B, T], dtype: "int64", data: Array.from({ length: B * T }, (_, i) => (i === B * T - 1 ? 0 : 1)) },
+  ];
 }

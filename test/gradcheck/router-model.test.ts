@@ -17,7 +17,7 @@ import { spladeLoss } from "../../src/train/losses/splade-loss.js";
 import { sparseStaticEmbedding } from "../../src/train/static-embedding-graph.js";
 import { Rng } from "../../src/util/rng.js";
 import { gradcheck, type CaseInput } from "./harness.js";
-import { mlmParameterInputs } from "./mlm-parameters.js";
+import { mlmParameterInputs, tokenColumnInputs } from "./mlm-parameters.js";
 
 const STATIC = "query_0_SparseStaticEmbedding.weight";
 
@@ -30,11 +30,7 @@ async function checkRouter(useDocumentRegularizerOnly: boolean): Promise<void> {
   // Query column (no special tokens): row 0 repeats id 7 and is padded; row 1 holds a literal pad id (0).
   inputs.push({ name: "ids0", shape: [B, 4], dtype: "int64", data: [7, 12, 7, 0, 0, 3, 21, 7] });
   inputs.push({ name: "mask0", shape: [B, 4], dtype: "int64", data: [1, 1, 1, 0, 1, 1, 1, 1] });
-  [5, 3].forEach((T, k) => {
-    const c = k + 1;
-    inputs.push({ name: `ids${c}`, shape: [B, T], dtype: "int64", data: Array.from({ length: B * T }, () => 1 + rng.int(cfg.vocabSize - 1)) });
-    inputs.push({ name: `mask${c}`, shape: [B, T], dtype: "int64", data: Array.from({ length: B * T }, (_, i) => (i === B * T - 1 ? 0 : 1)) });
-  });
+  [5, 3].forEach((T, k) => inputs.push(...tokenColumnInputs(cfg, rng, k + 1, B, T)));
   inputs.push({ name: "seed", shape: [], dtype: "int64", data: [5] });
   await gradcheck({
     inputs,

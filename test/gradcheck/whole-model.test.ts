@@ -14,18 +14,14 @@ import { hashDropout } from "../../src/train/dropout.js";
 import { spladeLoss } from "../../src/train/losses/splade-loss.js";
 import { Rng } from "../../src/util/rng.js";
 import { gradcheck, type CaseInput } from "./harness.js";
-import { mlmParameterInputs } from "./mlm-parameters.js";
+import { mlmParameterInputs, tokenColumnInputs } from "./mlm-parameters.js";
 
 async function checkModel(cfg: TransformerConfig, dropout: boolean): Promise<void> {
   const rng = new Rng(7);
   const B = 2;
   const lengths = [4, 5, 3]; // query, positive, negative tokens
   const inputs: CaseInput[] = mlmParameterInputs(cfg, rng);
-  lengths.forEach((T, c) => {
-    inputs.push({ name: `ids${c}`, shape: [B, T], dtype: "int64", data: Array.from({ length: B * T }, () => 1 + rng.int(cfg.vocabSize - 1)) });
-    // Row 1 is padded by one token in every column.
-    inputs.push({ name: `mask${c}`, shape: [B, T], dtype: "int64", data: Array.from({ length: B * T }, (_, i) => (i === B * T - 1 ? 0 : 1)) });
-  });
+  lengths.forEach((T, c) => inputs.push(...tokenColumnInputs(cfg, rng, c, B, T))); // row 1 padded by one token
   inputs.push({ name: "seed", shape: [], dtype: "int64", data: [99] });
   await gradcheck({
     inputs,
