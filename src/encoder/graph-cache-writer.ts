@@ -10,7 +10,8 @@
  * effort), and no staging file outlives it.
  */
 import { rmSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../util/worker.js";
 import type { SerializedModel } from "../graph/onnx-proto.js";
 
 /** What the worker (graph-cache-worker.ts) receives. */
@@ -22,14 +23,8 @@ export interface CacheWriteJob {
   dir: string;
 }
 
-/**
- * A worker running graph-cache-worker next to this module: the compiled .js, or under tsx (tests, benchmarks
- * run the sources) the .ts, after registering tsx in the worker, which Node 20 does not do for it.
- */
 function startWorker(options: { workerData: CacheWriteJob; transferList: ArrayBuffer[] }): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./graph-cache-worker.js", import.meta.url), options);
-  const url = new URL("./graph-cache-worker.ts", import.meta.url).href;
-  return new Worker(`import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`, { ...options, eval: true });
+  return startModuleWorker(import.meta.url, "./graph-cache-worker", options);
 }
 
 /** Starts writing `job.graph` to the cache in a worker thread; the graph's buffers are moved into it. */

@@ -7,7 +7,8 @@
  * An index opened with `{ shared: true }` is shared as is; otherwise its arrays are copied once into shared
  * memory.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../util/worker.js";
 import { availableParallelism } from "node:os";
 import { SpladeError } from "../util/errors.js";
 import type { SparseVector } from "../sparse/vector.js";
@@ -41,16 +42,8 @@ export function shareSegment(segment: Segment): Segment {
   };
 }
 
-/**
- * Starts a worker. Built code runs search-worker.js directly; from TypeScript sources (tests, benchmarks
- * under tsx) the worker first registers tsx's loader, which workers do not inherit from `--import tsx`.
- */
 function startWorker(init: WorkerInit): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./search-worker.js", import.meta.url), { workerData: init });
-  const worker = new URL("./search-worker.ts", import.meta.url).href;
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`;
-  return new Worker(code, { eval: true, workerData: init });
+  return startModuleWorker(import.meta.url, "./search-worker", { workerData: init });
 }
 
 export class SearchPool {

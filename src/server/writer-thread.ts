@@ -2,23 +2,16 @@
  * The main thread's handle on a served index's writer thread (writer-worker.ts): transactions as promises,
  * errors rebuilt as SpladeErrors with their codes, abort, and release of the lock.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../util/worker.js";
 import { SpladeError, type SpladeErrorCode } from "../util/errors.js";
 import type { IndexDocument } from "../index/segment-builder.js";
 import type { WriterInit, WriterReply, WriterRequest } from "./writer-worker.js";
 
 type Pending = { resolve(reply: WriterReply): void };
 
-/**
- * Built code runs writer-worker.js directly; from TypeScript sources (tests, benchmarks under tsx) the worker
- * first registers tsx's loader, which workers do not inherit from `--import tsx` (as index/search-pool.ts).
- */
 function startWorker(init: WriterInit): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./writer-worker.js", import.meta.url), { workerData: init });
-  const worker = new URL("./writer-worker.ts", import.meta.url).href;
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`;
-  return new Worker(code, { eval: true, workerData: init });
+  return startModuleWorker(import.meta.url, "./writer-worker", { workerData: init });
 }
 
 function toError(error: NonNullable<WriterReply["error"]>): Error {
