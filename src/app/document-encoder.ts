@@ -22,13 +22,6 @@ export interface EncodeTextsOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Token strings of the encoder's term ids, and the tokens a text itself contains (explain's "expansion" test). */
-export interface TokenVocabulary {
-  token(id: number): string;
-  /** Term ids of the text's own tokens (no prompt, no special tokens). */
-  textTokenIds(text: string): number[];
-}
-
 export interface DocumentEncoder {
   readonly kind: "bm25" | "splade";
   /** Stored in the index manifest (JSON); `encoderFromRecord` reopens the encoder from it. */
@@ -42,13 +35,17 @@ export interface DocumentEncoder {
    * similarity_fn_name is cosine (its vectors come L2-normalized, so dot product = cosine).
    */
   readonly scoreFunction?: "dot" | "cosine";
-  /** Names of the vector dimensions (absent for encoders whose dimensions are not tokens). */
-  readonly vocabulary?: TokenVocabulary;
   /**
-   * Term id ↔ token string, both ways, with the dimension count (engines key OpenSearch features by token);
-   * for a CSR model the dimension numbers themselves.
+   * Names of the vector's dimensions, both ways, with their count: term id ↔ token string (explain and the
+   * service name terms by it; engines key OpenSearch features by it); for a CSR model, whose dimensions are
+   * latent and not tokens, the dimension numbers themselves.
    */
   readonly tokenLookup: TokenLookup;
+  /**
+   * Term ids of a text's own tokens (no prompt, no special tokens): explain marks a query term that is not
+   * among them as an expansion. Absent where the dimensions are not tokens (CSR).
+   */
+  textTokenIds?(text: string): number[];
   encodeDocuments(texts: readonly string[], options?: EncodeTextsOptions): Promise<SparseVector[]>;
   encodeQueries(texts: readonly string[], options?: EncodeTextsOptions): Promise<SparseVector[]>;
   release(): Promise<void>;

@@ -8,7 +8,7 @@
 import type { SparseVector } from "../sparse/vector.js";
 import type { SparseIndex } from "../index/sparse-index.js";
 import { storedImpacts } from "../index/stored-impacts.js";
-import type { TokenVocabulary } from "./document-encoder.js";
+import type { DocumentEncoder, TokenLookup } from "./document-encoder.js";
 
 export interface QueryTermWeight {
   readonly token: string;
@@ -32,23 +32,26 @@ export interface TermContribution {
 /** What explain needs about the query: its vector as the index scores it and the text's own tokens. */
 export interface ExplainedQuery {
   readonly scored: SparseVector;
-  readonly vocabulary: TokenVocabulary | undefined;
-  /** Token ids of the query text (null for a query given as a vector). */
+  /** Names of the dimensions (absent: terms are named #id). */
+  readonly names: TokenLookup | undefined;
+  /** Token ids of the query text (null for a query given as a vector, or dimensions that are not tokens). */
   readonly textTokens: ReadonlySet<number> | null;
 }
 
-export function explainedQuery(index: SparseIndex, query: SparseVector, vocabulary: TokenVocabulary | undefined, text: string | null): ExplainedQuery {
+/** The query `query` (text `text`, or null when given as a vector) of an index whose vectors `encoder` made. */
+export function explainedQuery(index: SparseIndex, query: SparseVector, encoder: Pick<DocumentEncoder, "tokenLookup" | "textTokenIds"> | undefined, text: string | null): ExplainedQuery {
   return {
     scored: index.queryVector(query),
-    vocabulary,
-    textTokens: text === null || vocabulary === undefined ? null : new Set(vocabulary.textTokenIds(text)),
+    names: encoder?.tokenLookup,
+    textTokens: text === null || encoder?.textTokenIds === undefined ? null : new Set(encoder.textTokenIds(text)),
   };
 }
 
-function tokenName(vocabulary: TokenVocabulary | undefined, id: number): string {
-  if (vocabulary === undefined) return `#${id}`;
+/** Dimension `id`'s name, or `#id` where there is none. */
+export function dimensionName(names: TokenLookup | undefined, id: number): string {
+  if (names === undefined) return `#${id}`;
   try {
-    return vocabulary.token(id);
+    return names.idToToken(id);
   } catch {
     return `#${id}`;
   }
@@ -61,7 +64,7 @@ export function queryTerms(q: ExplainedQuery): QueryTermWeight[] {
   const terms: QueryTermWeight[] = [];
   for (let i = 0; i < q.scored.indices.length; i++) {
     const id = q.scored.indices[i];
-    terms.push({ token: tokenName(q.vocabulary, id), tokenId: id, weight: q.scored.values[i], expansion: isExpansion(q, id) });
+    terms.push({ token: dimensionName(q.names, id), tokenId: id, weight: q.scored.values[i], expansion: isExpansion(q, id) });
   }
   return terms.sort((a, b) => b.weight - a.weight || a.tokenId - b.tokenId);
 }
@@ -74,7 +77,7 @@ export function explainHit(index: SparseIndex, ordinal: number, q: ExplainedQuer
     if (impacts[i] === 0 || q.scored.values[i] === 0) continue;
     const id = q.scored.indices[i];
     const queryWeight = q.scored.values[i];
-    terms.push({ token: tokenName(q.vocabulary, id), tokenId: id, queryWeight, documentWeight: impacts[i], contribution: queryWeight * impacts[i], expansion: isExpansion(q, id) });
+    terms.push({ token: dimensionName(q.names, id), tokenId: id, queryWeight, documentWeight: impacts[i], contribution: queryWeight * impacts[i], expansion: isExpansion(q, id) });
   }
   return terms.sort((a, b) => b.contribution - a.contribution || a.tokenId - b.tokenId);
 }

@@ -29,13 +29,16 @@ function l2Normalized(v: SparseVector): SparseVector {
   return norm > 0 ? { indices: v.indices, values: v.values.map((x) => x / norm) } : v;
 }
 
+/** A CSR model's dimensions are latent features, not tokens. */
+const latentDimensions = (encoder: SparseEncoder) => encoder.pipeline.routes.every((r) => r.kind === "csr");
+
 /**
  * Names of the vector's dimensions: the tokens of the first route's tokenizer, or for a CSR model (latent
  * dimensions, no tokens) the dimension number itself, as SparseEncoder.decode names them.
  */
 function tokenLookupOf(encoder: SparseEncoder): TokenLookup {
   const vocabSize = encoder.vocabSize;
-  if (encoder.pipeline.routes.every((r) => r.kind === "csr")) {
+  if (latentDimensions(encoder)) {
     return { vocabSize, idToToken: (id) => String(id), tokenToId: (token) => (/^\d+$/.test(token) && Number(token) < vocabSize ? Number(token) : undefined) };
   }
   return { vocabSize, idToToken: (id) => encoder.tokenizer.idToToken(id), tokenToId: (token) => encoder.tokenizer.tokenToId(token) };
@@ -52,14 +55,11 @@ export async function createSpladeEncoder(idOrPath: string, options: FromPretrai
     indexSettings: {},
     vocabSize: encoder.vocabSize,
     scoreFunction: encoder.similarityFnName,
-    vocabulary: {
-      token: (id) => encoder.tokenizer.idToToken(id),
-      // The query route's own view of the text (lowercasing as the model does), without a prompt.
-      textTokenIds: (text) => encoder.tokenIds([text], { prompt: "" }, "query")[0],
-    },
     encodeDocuments: (texts, o = {}) => scored(encoder.encodeDocument([...texts], encodeOptions(o))),
     encodeQueries: (texts, o = {}) => scored(encoder.encodeQuery([...texts], encodeOptions(o))),
     tokenLookup: tokenLookupOf(encoder),
+    // The query route's own view of the text (lowercasing as the model does), without a prompt.
+    ...(latentDimensions(encoder) ? {} : { textTokenIds: (text: string) => encoder.tokenIds([text], { prompt: "" }, "query")[0] }),
     release: () => encoder.release(),
   };
 }

@@ -86,7 +86,7 @@ export async function searchServed(indexes: readonly ServedIndex[], queries: rea
       const started = performance.now();
       const ranked: Ranked[] = snapshot.search(vector, { k: depth, withPayload: false, algorithm: settings.algorithm });
       settings.observe?.(served.name, (performance.now() - started) / 1000);
-      const explained = settings.explain ? explainedQuery(snapshot, vector, served.lane.encoder.vocabulary, query.text) : null;
+      const explained = settings.explain ? explainedQuery(snapshot, vector, served.lane.encoder, query.text) : null;
       const rankOf = new Map(ranked.map((r, i) => [r.id, i]));
       return { served, snapshot, ranked, rankOf, explained };
     });

@@ -121,12 +121,12 @@ test("explain on a SPLADE index marks expansion terms: tokens the query text doe
   const encoder = await createEncoder(SPLADE_MODEL, { splade: { threads: 1 } });
   t.after(() => encoder.release());
   const [vector] = await encoder.encodeQueries([query]);
-  const own = new Set(encoder.vocabulary!.textTokenIds(query));
+  const own = new Set(encoder.textTokenIds!(query));
   const terms = r.body.queryVectors[0].terms as Array<{ tokenId: number; weight: number; expansion: boolean; token: string }>;
   assert.deepEqual([...terms].sort((a, b) => a.tokenId - b.tokenId).map((x) => [x.tokenId, x.weight]), Array.from(vector.indices, (id, i) => [id, vector.values[i]]));
   for (const term of terms) {
     assert.equal(term.expansion, !own.has(term.tokenId), term.token);
-    assert.equal(term.token, encoder.vocabulary!.token(term.tokenId));
+    assert.equal(term.token, encoder.tokenLookup.idToToken(term.tokenId));
   }
   assert.ok(terms.some((x) => x.expansion), "the random-weight fixture model expands the query");
   for (const hit of r.body.hits) {

@@ -5,6 +5,7 @@ import { servedIndex } from "../context.js";
 import { addRoute } from "../route.js";
 import { jsonBody } from "../body.js";
 import { ApiError } from "../errors.js";
+import { dimensionName } from "../../app/explain.js";
 
 export function encodeRoutes(app: OpenAPIHono<ServerEnv>, ctx: ServerContext): void {
   const S = ctx.schemas;
@@ -25,13 +26,7 @@ export function encodeRoutes(app: OpenAPIHono<ServerEnv>, ctx: ServerContext): v
         throw new ApiError("INVALID_REQUEST", `maxActiveDims: applies to SPLADE models; index ${served.name} uses bm25 (term counts)`);
       }
       const vectors = await served.lane.encode(body.task, body.texts, { maxActiveDims: body.maxActiveDims });
-      const token = (id: number) => {
-        try {
-          return encoder.vocabulary?.token(id) ?? `#${id}`;
-        } catch {
-          return `#${id}`;
-        }
-      };
+      const token = (id: number) => dimensionName(encoder.tokenLookup, id);
       const out =
         body.format === "sparse"
           ? vectors.map((v) => ({ indices: Array.from(v.indices), values: Array.from(v.values) }))
