@@ -5,22 +5,16 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startHubServer, unusedLocalUrl } from "../helpers/hub-server.js";
 import { compareSparse, encodeGoldens, FIXTURES, modelDir } from "../parity/golden.js";
 import { splade } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const DISTILBERT = modelDir("tiny-distilbert-splade");
 const BERT = modelDir("tiny-bert-splade");
 
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), "splade-encode-e2e-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 interface VectorLine {
   id?: string | number;
@@ -33,7 +27,7 @@ function readJsonl<T>(path: string): T[] {
 }
 
 test("encode: JSONL with --task reproduces encode.jsonl for both models (ids carried, input order)", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-encode-e2e-");
   for (const [model, folder] of [["tiny-distilbert-splade", DISTILBERT], ["tiny-bert-splade", BERT]] as const) {
     for (const task of ["query", "document"] as const) {
       const rows = encodeGoldens(model).filter((r) => r.task === task);
@@ -54,8 +48,8 @@ test("encode: JSONL with --task reproduces encode.jsonl for both models (ids car
   }
 });
 
-test("encode: plain text lines, --title, --max-active-dims; a bad line leaves no output and an older one intact", async (t) => {
-  const dir = tempDir(t);
+test("encode: plain text lines, --title, --max-active-dims; a bad line leaves no output and an older one intact", async () => {
+  const dir = tempDir("splade-encode-e2e-");
   const text = join(dir, "texts.txt");
   writeFileSync(text, "first text\n\nthird text, after an empty one\n");
   const out = join(dir, "texts.out.jsonl");
@@ -90,8 +84,8 @@ test("encode: plain text lines, --title, --max-active-dims; a bad line leaves no
   assert.ok(!existsSync(fresh));
 });
 
-test("tokenize: ids identical to tokenizer.jsonl (untruncated); --max-length truncates with [SEP] kept", async (t) => {
-  const dir = tempDir(t);
+test("tokenize: ids identical to tokenizer.jsonl (untruncated); --max-length truncates with [SEP] kept", async () => {
+  const dir = tempDir("splade-encode-e2e-");
   const output = join(dir, "ids.jsonl");
   const input = join(FIXTURES, "tokenizer.jsonl");
   const run = await splade(["tokenize", "--model", DISTILBERT, "--input", input, "--output", output]);
@@ -107,7 +101,7 @@ test("tokenize: ids identical to tokenizer.jsonl (untruncated); --max-length tru
 });
 
 test("tokenize a Router model: the route's tokenizer (--task), else the first route's; from disk and from the Hub", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-encode-e2e-");
   const model = modelDir("tiny-inference-free-splade");
   const input = join(FIXTURES, "tokenizer.jsonl");
   const expected = readJsonl<{ ids: number[] }>(input).map((r) => r.ids);
@@ -142,8 +136,8 @@ test("info: architecture, sizes, max_seq_length, pooling, prompts (table and --j
   assert.deepEqual([info.architecture, info.hidden, info.layers, info.heads, info.maxSeqLength], ["DistilBertForMaskedLM", 32, 2, 4, 256]);
 });
 
-test("errors a new user meets: truncated weights, missing config.json, unknown architecture, unreachable Hub", async (t) => {
-  const dir = tempDir(t);
+test("errors a new user meets: truncated weights, missing config.json, unknown architecture, unreachable Hub", async () => {
+  const dir = tempDir("splade-encode-e2e-");
   const input = join(dir, "in.txt");
   writeFileSync(input, "hello\n");
   const copy = (name: string) => {
@@ -180,7 +174,7 @@ test("errors a new user meets: truncated weights, missing config.json, unknown a
 });
 
 test("a Hub id through HF_ENDPOINT and HF_HUB_CACHE, --revision, then offline from the cache", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-encode-e2e-");
   const hub = await startHubServer({ models: { "org/tiny": { main: DISTILBERT, "v1.0": BERT } } });
   t.after(() => hub.close());
   const env = { HF_ENDPOINT: hub.url, HF_HUB_CACHE: join(dir, "cache"), HF_HUB_OFFLINE: "0" };

@@ -6,8 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { SparseEncoder } from "../../src/encoder/index.js";
@@ -15,6 +14,7 @@ import { searchIndexes } from "../../src/app/search-indexes.js";
 import { dot } from "../../src/sparse/ops.js";
 import { splade } from "../helpers/cli.js";
 import { modelDir } from "../parity/golden.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const IFREE = modelDir("tiny-inference-free-splade");
 const CSR = modelDir("tiny-csr");
@@ -30,8 +30,7 @@ const QUERIES = [
 ];
 
 function workspace(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), "splade-families-e2e-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("splade-families-e2e-");
   return dir;
 }
 

@@ -6,10 +6,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { splade } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 
 const CORPUS = [
@@ -22,8 +22,7 @@ const CORPUS = [
 ];
 
 function setup(t: { after(fn: () => void): void }) {
-  const dir = mkdtempSync(join(tmpdir(), "splade-index-e2e-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("splade-index-e2e-");
   const corpus = join(dir, "corpus.jsonl");
   writeFileSync(corpus, CORPUS.map((d) => JSON.stringify(d)).join("\n") + "\n");
   return { dir, corpus };

@@ -8,7 +8,7 @@ import { startServeChild } from "../server/helpers/child.js";
 import { get, post } from "../server/helpers/http.js";
 
 test("serve --api-key-env: writes need the key from the environment; --read-only servers share an index", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const index = await buildIndex(dir, "facts");
   const server = await startServeChild(["--index", index, "--api-key-env", "SPLADE_TEST_KEY"], { SPLADE_TEST_KEY: "k-123" });
   t.after(() => server.child.kill("SIGKILL"));
@@ -33,7 +33,7 @@ test("serve --api-key-env: writes need the key from the environment; --read-only
 });
 
 test("serve refuses bad setups with one line and an exit code", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const index = await buildIndex(dir, "facts");
   const noKey = await splade(["serve", "--index", index, "--api-key-env", "SPLADE_UNSET_VARIABLE"]);
   assert.equal(noKey.code, 2);

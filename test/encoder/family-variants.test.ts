@@ -5,23 +5,16 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SparseEncoder } from "../../src/encoder/index.js";
 import { readSafetensors, writeSafetensors } from "../../src/safetensors/index.js";
 import type { SparseVector } from "../../src/sparse/vector.js";
 import { dot } from "../../src/sparse/ops.js";
 import { modelDir } from "../parity/golden.js";
+import { copiedFolder } from "../helpers/temp-dir.js";
 
 const TEXTS = ["what causes ocean tides", "The Moon's gravity pulls on the oceans, raising tides twice a day."];
-
-function copyFixture(t: { after: (fn: () => void) => void }, model: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), "splade-variant-")), "model");
-  cpSync(modelDir(model), dir, { recursive: true });
-  t.after(() => rmSync(join(dir, ".."), { recursive: true, force: true }));
-  return dir;
-}
 
 function editJson(path: string, edit: (json: any) => void): void {
   const json = JSON.parse(readFileSync(path, "utf8"));
@@ -40,8 +33,8 @@ async function withEncoder<T>(dir: string, body: (e: SparseEncoder) => Promise<T
 
 const both = (e: SparseEncoder) => Promise.all([e.encodeQuery(TEXTS), e.encodeDocument(TEXTS), e.encode(TEXTS)]);
 
-test("v5.4+/v6 class paths (base.modules.router.Router, sparse_encoder.modules.*) load the same model", async (t) => {
-  const dir = copyFixture(t, "tiny-inference-free-splade");
+test("v5.4+/v6 class paths (base.modules.router.Router, sparse_encoder.modules.*) load the same model", async () => {
+  const dir = copiedFolder(modelDir("tiny-inference-free-splade"));
   editJson(join(dir, "modules.json"), (m) => (m[0].type = "sentence_transformers.base.modules.router.Router"));
   editJson(join(dir, "router_config.json"), (c) => {
     c.types.query_0_SparseStaticEmbedding = "sentence_transformers.sparse_encoder.modules.sparse_static_embedding.SparseStaticEmbedding";
@@ -51,9 +44,9 @@ test("v5.4+/v6 class paths (base.modules.router.Router, sparse_encoder.modules.*
   assert.deepEqual(await withEncoder(dir, both), await withEncoder(modelDir("tiny-inference-free-splade"), both));
 });
 
-test("router_config.json: route_mappings win over the task name; allow_empty_key picks the first route; no default → a task is needed", async (t) => {
+test("router_config.json: route_mappings win over the task name; allow_empty_key picks the first route; no default → a task is needed", async () => {
   const original = await withEncoder(modelDir("tiny-asym-splade"), both);
-  const mapped = copyFixture(t, "tiny-asym-splade");
+  const mapped = copiedFolder(modelDir("tiny-asym-splade"));
   editJson(join(mapped, "router_config.json"), (c) => (c.parameters.route_mappings = { "('query', None)": "document", "(None, 'text')": "query" }));
   const [query, document, plain] = await withEncoder(mapped, both);
   // encodeQuery still prepends the "query: " prompt, but takes the document route.
@@ -61,11 +54,11 @@ test("router_config.json: route_mappings win over the task name; allow_empty_key
   assert.deepEqual(document, await withEncoder(modelDir("tiny-asym-splade"), (e) => e.encode(TEXTS, { task: "query" })), "(None, 'text') sends document tasks to the query route");
   assert.deepEqual(plain, document);
 
-  const firstRoute = copyFixture(t, "tiny-asym-splade");
+  const firstRoute = copiedFolder(modelDir("tiny-asym-splade"));
   editJson(join(firstRoute, "router_config.json"), (c) => (c.parameters = { default_route: null, allow_empty_key: true }));
   assert.deepEqual((await withEncoder(firstRoute, both))[2], await withEncoder(modelDir("tiny-asym-splade"), (e) => e.encode(TEXTS, { task: "query" })));
 
-  const noDefault = copyFixture(t, "tiny-asym-splade");
+  const noDefault = copiedFolder(modelDir("tiny-asym-splade"));
   editJson(join(noDefault, "router_config.json"), (c) => (c.parameters = { default_route: null, allow_empty_key: false }));
   await withEncoder(noDefault, async (e) => {
     await assert.rejects(e.encode(TEXTS), { code: "INVALID_ARGUMENT", message: /router_config\.json: no task was given/ });
@@ -73,15 +66,15 @@ test("router_config.json: route_mappings win over the task name; allow_empty_key
   });
 });
 
-test("CSR: the matrix under encoder.weight, a trailing Normalize, and max_active_dims", async (t) => {
+test("CSR: the matrix under encoder.weight, a trailing Normalize, and max_active_dims", async () => {
   const base = await withEncoder(modelDir("tiny-csr"), (e) => e.encode(TEXTS));
-  const renamed = copyFixture(t, "tiny-csr");
+  const renamed = copiedFolder(modelDir("tiny-csr"));
   const path = join(renamed, "2_SparseAutoEncoder", "model.safetensors");
   const file = readSafetensors(path);
   writeSafetensors(path, file.tensors.map((x) => ({ name: x.name === "decoder.linear.weight" ? "encoder.weight" : x.name, dtype: x.dtype, shape: x.shape, data: file.raw(x.name) })));
   assert.deepEqual(await withEncoder(renamed, (e) => e.encode(TEXTS)), base);
 
-  const normalized = copyFixture(t, "tiny-csr");
+  const normalized = copiedFolder(modelDir("tiny-csr"));
   editJson(join(normalized, "modules.json"), (m) => m.push({ idx: 3, name: "3", path: "3_Normalize", type: "sentence_transformers.models.Normalize" }));
   cpSync(join(normalized, "1_Pooling"), join(normalized, "3_Normalize"), { recursive: true });
   const unit = await withEncoder(normalized, (e) => e.encode(TEXTS));

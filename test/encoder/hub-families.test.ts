@@ -6,12 +6,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { SparseEncoder, type FromPretrainedOptions } from "../../src/encoder/index.js";
 import { startHubServer } from "../helpers/hub-server.js";
 import { modelDir } from "../parity/golden.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const TEXTS = ["sparse retrieval with learned term weights", "The Moon's gravity pulls on the oceans."];
 
@@ -35,11 +35,8 @@ async function encodeAll(idOrPath: string, options: FromPretrainedOptions): Prom
 
 test("every family downloads by Hub id into the cache layout, encodes like its folder, and reloads offline", async (t) => {
   const hub = await startHubServer({ models: Object.fromEntries(Object.keys(CASES).map((m) => [`org/${m}`, modelDir(m)])) });
-  const cacheDir = mkdtempSync(join(tmpdir(), "hub-cache-"));
-  t.after(async () => {
-    await hub.close();
-    rmSync(cacheDir, { recursive: true, force: true });
-  });
+  const cacheDir = tempDir("hub-cache-");
+  t.after(() => hub.close());
   for (const [model, files] of Object.entries(CASES)) {
     const options = { endpoint: hub.url, cacheDir, threads: 1 };
     const local = await encodeAll(modelDir(model), { threads: 1 });

@@ -5,12 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { SparseEncoder, type FromPretrainedOptions } from "../../src/encoder/index.js";
 import { startHubServer, unusedLocalUrl, type HubServerOptions } from "../helpers/hub-server.js";
 import { modelDir } from "../parity/golden.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const DISTILBERT = modelDir("tiny-distilbert-splade");
 const BERT = modelDir("tiny-bert-splade");
@@ -18,11 +18,8 @@ const TEXTS = ["sparse retrieval with learned term weights"];
 
 async function setUp(t: { after: (fn: () => Promise<void> | void) => void }, served: HubServerOptions = { models: { "org/tiny": DISTILBERT } }) {
   const hub = await startHubServer(served);
-  const cacheDir = mkdtempSync(join(tmpdir(), "hub-cache-"));
-  t.after(async () => {
-    await hub.close();
-    rmSync(cacheDir, { recursive: true, force: true });
-  });
+  const cacheDir = tempDir("hub-cache-");
+  t.after(() => hub.close());
   return { hub, cacheDir, options: { endpoint: hub.url, cacheDir, threads: 1 } satisfies FromPretrainedOptions };
 }
 

@@ -5,24 +5,17 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, truncateSync, writeFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SparseEncoder } from "../../src/encoder/index.js";
 import { bf16ToF32, f16ToF32, readSafetensors, writeSafetensors, type TensorToWrite } from "../../src/safetensors/index.js";
 import type { SparseVector } from "../../src/sparse/vector.js";
 import { modelDir } from "../parity/golden.js";
+import { copiedFolder } from "../helpers/temp-dir.js";
 
 const DISTILBERT = modelDir("tiny-distilbert-splade");
 const BERT = modelDir("tiny-bert-splade");
 const TEXTS = ["what causes ocean tides", "The Moon's gravity pulls on the oceans, raising tides twice a day."];
-
-function copyFixture(t: { after: (fn: () => void) => void }, source: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), "splade-model-")), "model");
-  cpSync(source, dir, { recursive: true });
-  t.after(() => rmSync(join(dir, ".."), { recursive: true, force: true }));
-  return dir;
-}
 
 async function encodeWith(dir: string, texts = TEXTS): Promise<SparseVector[]> {
   const encoder = await SparseEncoder.fromPretrained(dir, { threads: 1 });
@@ -41,8 +34,8 @@ function rewriteWeights(dir: string, edit: (tensors: TensorToWrite[]) => TensorT
   writeSafetensors(path, edit(tensors), { format: "pt" });
 }
 
-test("a plain Hugging Face *ForMaskedLM folder (no modules.json) becomes MLM + SpladePooling(max, relu)", async (t) => {
-  const dir = copyFixture(t, DISTILBERT);
+test("a plain Hugging Face *ForMaskedLM folder (no modules.json) becomes MLM + SpladePooling(max, relu)", async () => {
+  const dir = copiedFolder(DISTILBERT);
   for (const f of ["modules.json", "config_sentence_transformers.json", "sentence_bert_config.json"]) rmSync(join(dir, f));
   rmSync(join(dir, "1_SpladePooling"), { recursive: true });
   const encoder = await SparseEncoder.fromPretrained(dir, { threads: 1 });
@@ -80,10 +73,10 @@ function toHalves(values: Float32Array, dtype: "F16" | "BF16"): Uint16Array {
   return halves;
 }
 
-test("F16 and BF16 checkpoints load, widened exactly: same vectors as an F32 file holding the same values", async (t) => {
+test("F16 and BF16 checkpoints load, widened exactly: same vectors as an F32 file holding the same values", async () => {
   for (const dtype of ["F16", "BF16"] as const) {
-    const halfDir = copyFixture(t, DISTILBERT);
-    const floatDir = copyFixture(t, DISTILBERT);
+    const halfDir = copiedFolder(DISTILBERT);
+    const floatDir = copiedFolder(DISTILBERT);
     const halves = new Map<string, Uint16Array>();
     rewriteWeights(halfDir, (tensors) =>
       tensors.map((tensor) => {
@@ -101,20 +94,20 @@ test("F16 and BF16 checkpoints load, widened exactly: same vectors as an F32 fil
   }
 });
 
-test("the tied decoder: a present copy (BERT fixture) and an absent one give the same vectors", async (t) => {
-  const dir = copyFixture(t, BERT);
+test("the tied decoder: a present copy (BERT fixture) and an absent one give the same vectors", async () => {
+  const dir = copiedFolder(BERT);
   rewriteWeights(dir, (tensors) => tensors.filter((tensor) => tensor.name !== "cls.predictions.decoder.weight" && !tensor.name.startsWith("bert.pooler.")));
   assert.deepEqual(await encodeWith(dir), await encodeWith(BERT));
 });
 
-test("a folder with vocab.txt and no tokenizer.json tokenizes the same", async (t) => {
-  const dir = copyFixture(t, BERT);
+test("a folder with vocab.txt and no tokenizer.json tokenizes the same", async () => {
+  const dir = copiedFolder(BERT);
   rmSync(join(dir, "tokenizer.json"));
   assert.deepEqual(await encodeWith(dir), await encodeWith(BERT));
 });
 
-test("errors name the file and the problem", async (t) => {
-  const truncated = copyFixture(t, DISTILBERT);
+test("errors name the file and the problem", async () => {
+  const truncated = copiedFolder(DISTILBERT);
   truncateSync(join(truncated, "model.safetensors"), Math.floor(statSync(join(truncated, "model.safetensors")).size / 2));
   await assert.rejects(SparseEncoder.fromPretrained(truncated), (e: Error & { code?: string }) => {
     assert.equal(e.code, "INVALID_FILE");
@@ -122,21 +115,21 @@ test("errors name the file and the problem", async (t) => {
     return true;
   });
 
-  const noConfig = copyFixture(t, DISTILBERT);
+  const noConfig = copiedFolder(DISTILBERT);
   rmSync(join(noConfig, "config.json"));
   await assert.rejects(SparseEncoder.fromPretrained(noConfig), { code: "FILE_NOT_FOUND", message: /config\.json/ });
 
-  const roberta = copyFixture(t, DISTILBERT);
+  const roberta = copiedFolder(DISTILBERT);
   writeFileSync(join(roberta, "config.json"), JSON.stringify({ model_type: "roberta", architectures: ["RobertaForMaskedLM"] }));
   await assert.rejects(SparseEncoder.fromPretrained(roberta), { code: "UNSUPPORTED", message: /config\.json.*roberta/ });
 
-  const noHead = copyFixture(t, BERT);
+  const noHead = copiedFolder(BERT);
   for (const f of ["modules.json", "config_sentence_transformers.json", "sentence_bert_config.json"]) rmSync(join(noHead, f));
   const config = JSON.parse(readFileSync(join(noHead, "config.json"), "utf8"));
   writeFileSync(join(noHead, "config.json"), JSON.stringify({ ...config, architectures: ["BertModel"] }));
   await assert.rejects(SparseEncoder.fromPretrained(noHead), { code: "UNSUPPORTED", message: /config\.json.*BertModel.*masked-LM/ });
 
-  const wrongShape = copyFixture(t, DISTILBERT);
+  const wrongShape = copiedFolder(DISTILBERT);
   const cfg = JSON.parse(readFileSync(join(wrongShape, "config.json"), "utf8"));
   writeFileSync(join(wrongShape, "config.json"), JSON.stringify({ ...cfg, hidden_dim: 48 }));
   await assert.rejects(SparseEncoder.fromPretrained(wrongShape), {
@@ -144,19 +137,19 @@ test("errors name the file and the problem", async (t) => {
     message: /model\.safetensors: tensor 'distilbert\.transformer\.layer\.0\.ffn\.lin1\.weight' has shape \[64, 32\], expected \[48, 32\]/,
   });
 
-  const missingTensor = copyFixture(t, BERT);
+  const missingTensor = copiedFolder(BERT);
   rewriteWeights(missingTensor, (tensors) => tensors.filter((tensor) => tensor.name !== "bert.encoder.layer.1.output.dense.bias"));
   await assert.rejects(SparseEncoder.fromPretrained(missingTensor), { code: "INVALID_FILE", message: /missing tensor 'bert\.encoder\.layer\.1\.output\.dense\.bias'/ });
 
-  const badModules = copyFixture(t, DISTILBERT);
+  const badModules = copiedFolder(DISTILBERT);
   writeFileSync(join(badModules, "modules.json"), JSON.stringify([{ idx: 0, name: "0", path: "", type: "sentence_transformers.models.Transformer" }]));
   await assert.rejects(SparseEncoder.fromPretrained(badModules), { code: "UNSUPPORTED", message: /modules\.json/ });
 
-  const badPooling = copyFixture(t, DISTILBERT);
+  const badPooling = copiedFolder(DISTILBERT);
   writeFileSync(join(badPooling, "1_SpladePooling", "config.json"), JSON.stringify({ pooling_strategy: "mean" }));
   await assert.rejects(SparseEncoder.fromPretrained(badPooling), { code: "INVALID_FILE", message: /1_SpladePooling.config\.json.*pooling_strategy/ });
 
-  const pickle = copyFixture(t, DISTILBERT);
+  const pickle = copiedFolder(DISTILBERT);
   rmSync(join(pickle, "model.safetensors"));
   writeFileSync(join(pickle, "pytorch_model.bin"), "");
   await assert.rejects(SparseEncoder.fromPretrained(pickle), { code: "UNSUPPORTED", message: /pytorch_model\.bin/ });

@@ -1,15 +1,14 @@
 /** Reading `splade encode` inputs: JSONL (text, _id/id, title) or plain lines, streamed, with errors naming the line. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readTextRecords, type ReadTextRecordsOptions, type TextRecord } from "../../src/encoder/index.js";
 import { formatFloat32, vectorLine } from "../../src/encoder/encode-file.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 async function records(t: { after: (fn: () => void) => void }, name: string, content: string, options: ReadTextRecordsOptions = {}): Promise<TextRecord[]> {
-  const dir = mkdtempSync(join(tmpdir(), "records-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("records-");
   const path = join(dir, name);
   writeFileSync(path, content);
   const out: TextRecord[] = [];

@@ -7,15 +7,15 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { splade } from "../helpers/cli.js";
 import { startOpenSearchNode, type OpenSearchNode } from "../helpers/opensearch-node.js";
 import { startHttpProxy, type ProxyDecision } from "../helpers/http-proxy.js";
 import { freePort } from "../helpers/free-port.js";
 import { CORPUS, parseJsonRun, writeSmallCorpus } from "./small-corpus.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const MODEL = "test/fixtures/tiny-bert-splade";
 let node: OpenSearchNode;
@@ -38,7 +38,7 @@ const checkpointOf = (name: string) => join(dir, `${name}.checkpoint.json`);
 const push = (args: string[], name: string) => splade(["push", "--engine", "opensearch", "--target", name, "--checkpoint", checkpointOf(name), ...args]);
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "splade-opensearch-test-"));
+  dir = tempDir("splade-opensearch-test-");
   files = writeSmallCorpus(dir);
   bm25Index = join(dir, "bm25");
   const [started, built] = await Promise.all([startOpenSearchNode(), splade(["index", "build", "--model", "bm25", "--corpus", files.corpus, "--title", "--out", bm25Index])]);
@@ -48,7 +48,6 @@ before(async () => {
 
 after(async () => {
   await node?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test("the node's rank_features facts behind the feature-key rule: dotted keys index but never match", async () => {

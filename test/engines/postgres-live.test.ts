@@ -6,9 +6,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { vector as pgvector } from "@electric-sql/pglite-pgvector";
@@ -19,6 +18,7 @@ import { startPostgresAuthGateway } from "../helpers/postgres-auth-gateway.js";
 import { freePort } from "../helpers/free-port.js";
 import { CORPUS, QUERIES, parseJsonRun, writeSmallCorpus } from "./small-corpus.js";
 import { createEncoder, fromSparsevecLiteral, indexSource, pushToTarget, PostgresTarget, searchEngineTarget, searchIndexes, SparseIndex, toSparsevecLiteral } from "../../src/index.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const MODEL = "test/fixtures/tiny-bert-splade";
 let server: PgliteServer;
@@ -47,7 +47,7 @@ function assertSameRuns(actual: ReturnType<typeof parseJsonRun>, expected: Retur
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "splade-postgres-test-"));
+  dir = tempDir("splade-postgres-test-");
   files = writeSmallCorpus(dir);
   bm25Index = join(dir, "bm25");
   const [started, db, built] = await Promise.all([
@@ -63,7 +63,6 @@ before(async () => {
 after(async () => {
   await server?.stop();
   await embedded?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test("library: a PGlite instance given directly; sparsevec literals survive the database; results equal the local index", async () => {

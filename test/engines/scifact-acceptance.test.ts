@@ -11,12 +11,12 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { splade } from "../helpers/cli.js";
 import { startOpenSearchNode, type OpenSearchNode } from "../helpers/opensearch-node.js";
 import { startPgliteServer, type PgliteServer } from "../helpers/pglite-server.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const DATA = "test/data/scifact";
 const MODEL = "test/fixtures/tiny-bert-splade";
@@ -69,7 +69,7 @@ function compare(engine: Run, local: Run): { sameSets: number; untiedDifferences
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "splade-scifact-engines-"));
+  dir = tempDir("splade-scifact-engines-");
   const testIds = new Set(readFileSync(`${DATA}/qrels/test.tsv`, "utf8").trim().split("\n").slice(1).map((l) => l.split("\t")[0]));
   queries = join(dir, "queries-test.jsonl");
   writeFileSync(queries, readFileSync(`${DATA}/queries.jsonl`, "utf8").trim().split("\n").filter((l) => testIds.has(String(JSON.parse(l)._id))).join("\n") + "\n");
@@ -83,7 +83,6 @@ before(async () => {
 after(async () => {
   await node?.stop();
   await pgServer?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 for (const kind of ["bm25", "splade"] as const) {

@@ -1,6 +1,6 @@
 // Temporary folders for tests, removed when the test process exits (each test file runs in its own
 // process), so a run leaves nothing behind in the system's temporary folder.
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -14,5 +14,12 @@ process.once("exit", () => {
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   made.add(dir);
+  return dir;
+}
+
+/** A copy of folder `source` as `model` in a fresh temporary folder, for tests that edit a model's files. */
+export function copiedFolder(source: string): string {
+  const dir = join(tempDir("splade-model-"), "model");
+  cpSync(source, dir, { recursive: true });
   return dir;
 }

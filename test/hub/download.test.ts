@@ -5,24 +5,22 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { downloadFile } from "../../src/hub/download.js";
 import type { HubProgress } from "../../src/hub/options.js";
 import { startHubServer, unusedLocalUrl, type HubServer } from "../helpers/hub-server.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const DISTILBERT = "test/fixtures/tiny-distilbert-splade";
 const BERT = "test/fixtures/tiny-bert-splade";
 
 async function setUp(t: { after: (fn: () => Promise<void> | void) => void }, hubOptions?: Parameters<typeof startHubServer>[0]) {
   const hub: HubServer = await startHubServer(hubOptions ?? { models: { "org/tiny": DISTILBERT } });
-  const cacheDir = mkdtempSync(join(tmpdir(), "hub-cache-"));
-  t.after(async () => {
-    await hub.close();
-    rmSync(cacheDir, { recursive: true, force: true });
-  });
+  const cacheDir = tempDir("hub-cache-");
+  t.after(() => hub.close());
   return { hub, cacheDir, options: { endpoint: hub.url, cacheDir } };
 }
 
@@ -149,9 +147,8 @@ test("an interrupted download → NETWORK and no blob or snapshot entry; a retry
   }
 });
 
-test("an unreachable endpoint → NETWORK with the URL and a hint about HF_ENDPOINT / offline mode", async (t) => {
-  const cacheDir = mkdtempSync(join(tmpdir(), "hub-cache-"));
-  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+test("an unreachable endpoint → NETWORK with the URL and a hint about HF_ENDPOINT / offline mode", async () => {
+  const cacheDir = tempDir("hub-cache-");
   const endpoint = await unusedLocalUrl();
   await assert.rejects(downloadFile("org/tiny", "config.json", { endpoint, cacheDir }), (e: Error & { code?: string }) => {
     assert.equal(e.code, "NETWORK");

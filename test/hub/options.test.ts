@@ -4,11 +4,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hubOptionsFromEnv } from "../../src/hub/options.js";
 import { isValidRepoId, repoFolderName, resolveUrl } from "../../src/hub/repo.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 test("cache folder: HF_HUB_CACHE, else $HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else ~/.cache", () => {
   assert.equal(hubOptionsFromEnv({ HOME: "/home/u" }).cacheDir, "/home/u/.cache/huggingface/hub");
@@ -19,8 +19,7 @@ test("cache folder: HF_HUB_CACHE, else $HF_HOME/hub, else $XDG_CACHE_HOME/huggin
 });
 
 test("endpoint, offline flag and token", (t) => {
-  const hfHome = mkdtempSync(join(tmpdir(), "hf-home-"));
-  t.after(() => rmSync(hfHome, { recursive: true, force: true }));
+  const hfHome = tempDir("hf-home-");
   const base = { HOME: "/home/u", HF_HOME: hfHome };
   assert.deepEqual(hubOptionsFromEnv(base), { cacheDir: join(hfHome, "hub"), offline: false });
   assert.equal(hubOptionsFromEnv({ ...base, HF_ENDPOINT: "http://mirror.local/" }).endpoint, "http://mirror.local");

@@ -4,11 +4,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveModelPath, type FileRequest } from "../../src/hub/resolve.js";
 import { startHubServer } from "../helpers/hub-server.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const DISTILBERT = "test/fixtures/tiny-distilbert-splade";
 
@@ -35,11 +35,8 @@ test("a local folder is returned as is; a missing required file → FILE_NOT_FOU
 
 test("a Hub id → the snapshot folder with every present file, from one commit; offline afterwards", async (t) => {
   const hub = await startHubServer({ models: { "org/tiny": DISTILBERT } });
-  const cacheDir = mkdtempSync(join(tmpdir(), "hub-resolve-"));
-  t.after(async () => {
-    await hub.close();
-    rmSync(cacheDir, { recursive: true, force: true });
-  });
+  const cacheDir = tempDir("hub-resolve-");
+  t.after(() => hub.close());
   const commit = hub.commitOf("org/tiny");
   const dir = await resolveModelPath("org/tiny", { endpoint: hub.url, cacheDir, files: FILES });
   assert.equal(dir, join(cacheDir, "models--org--tiny", "snapshots", commit));

@@ -5,12 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TorchCheckpoint } from "../../src/pytorch/index.js";
 import { modelDir } from "../parity/golden.js";
 import { writeZip } from "../helpers/zip.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const enc = new TextEncoder();
 const str = (s: string) => [0x58, s.length, 0, 0, 0, ...enc.encode(s)]; // BINUNICODE (short ASCII)
@@ -31,8 +31,7 @@ function statePickle(name: string, storageClass: string, numel: number, shape: [
 }
 
 async function archive(t: { after: (fn: () => void) => void }, entries: Array<[string, Uint8Array]>): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "torch-bin-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("torch-bin-");
   const path = join(dir, "pytorch_model.bin");
   await writeZip(path, entries);
   return path;
@@ -62,8 +61,7 @@ test("tied weights of the fixture share one storage and read equal", async () =>
 });
 
 test("refusals name the file: legacy format, big-endian, wrong storage size, missing storage", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "torch-bin-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("torch-bin-");
   const legacy = join(dir, "legacy.bin");
   writeFileSync(legacy, Uint8Array.from([0x80, 0x02, 0x8a, 0x0a]));
   await assert.rejects(TorchCheckpoint.open(legacy), { code: "UNSUPPORTED", message: /legacy\.bin: not a zip archive/ });

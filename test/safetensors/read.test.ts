@@ -5,10 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readSafetensors } from "../../src/safetensors/read.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const DISTILBERT = "test/fixtures/tiny-distilbert-splade/model.safetensors";
 const BERT = "test/fixtures/tiny-bert-splade/model.safetensors";
@@ -45,8 +45,7 @@ test("unknown tensor → NOT_FOUND; missing file → FILE_NOT_FOUND; float32 of 
     code: "FILE_NOT_FOUND",
     message: /does-not-exist\.safetensors/,
   });
-  const dir = mkdtempSync(join(tmpdir(), "st-read-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("st-read-");
   const path = join(dir, "ids.safetensors");
   writeFileSync(path, build({ ids: { dtype: "I64", shape: [2], data_offsets: [0, 16] } }, new Uint8Array(16)));
   assert.throws(() => readSafetensors(path).float32("ids"), { code: "UNSUPPORTED", message: /'ids' is I64/ });
@@ -67,8 +66,7 @@ const VALID_HEADER = {
 };
 
 test("malformed files → INVALID_FILE naming the file and the problem", (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "st-bad-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("st-bad-");
   const cases: Array<[string, Uint8Array, RegExp]> = [
     ["empty", new Uint8Array(0), /too short/],
     ["truncated", build(VALID_HEADER, new Uint8Array(20)), /truncated: tensor 'b' ends at byte \d+ but the file has \d+ bytes/],
@@ -102,8 +100,7 @@ test("malformed files → INVALID_FILE naming the file and the problem", (t) => 
 });
 
 test("a file changed after opening is reported, not misread", (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "st-changed-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("st-changed-");
   const path = join(dir, "m.safetensors");
   writeFileSync(path, build(VALID_HEADER, new Uint8Array(24)));
   const file = readSafetensors(path);

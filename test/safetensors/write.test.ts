@@ -7,18 +7,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+
+
 import { join } from "node:path";
 import { encodeSafetensors, writeSafetensors } from "../../src/safetensors/write.js";
 import { readSafetensors } from "../../src/safetensors/read.js";
 import { dtypeSizeBytes } from "../../src/safetensors/dtypes.js";
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), "st-write-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from "../helpers/temp-dir.js";
 
 function headerOf(chunks: Uint8Array[]): { length: bigint; text: string } {
   return { length: Buffer.from(chunks[0]).readBigUInt64LE(0), text: Buffer.from(chunks[1]).toString("utf8") };
@@ -60,7 +55,7 @@ test("tensors ordered by descending dtype alignment, then by name; deterministic
 });
 
 test("round trip through the reader: F32, F16, BF16, I64, empty tensors, metadata", (t) => {
-  const path = join(tempDir(t), "out.safetensors");
+  const path = join(tempDir("st-write-"), "out.safetensors");
   const weights = Float32Array.from({ length: 12 }, (_, i) => Math.fround(Math.sin(i) * 1e3));
   writeSafetensors(
     path,
@@ -88,7 +83,7 @@ test("round trip through the reader: F32, F16, BF16, I64, empty tensors, metadat
 });
 
 test("round trip of both fixture checkpoints keeps every tensor and the metadata", (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("st-write-");
   for (const model of ["tiny-distilbert-splade", "tiny-bert-splade"]) {
     const original = readSafetensors(`test/fixtures/${model}/model.safetensors`);
     const copy = join(dir, `${model}.safetensors`);

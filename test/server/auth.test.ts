@@ -8,7 +8,7 @@ const KEY = "s3cret-key-ü";
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 test("with an API key, writes need it and reads do not", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25], apiKey: KEY });
   const doc = { documents: [{ id: "k1", text: "keyed write" }] };
@@ -34,7 +34,7 @@ test("with an API key, writes need it and reads do not", async (t) => {
 });
 
 test("with protectReads, reads need the key too; /health, /openapi.json and the page's files do not", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25], apiKey: KEY, protectReads: true });
   const reads = [

@@ -101,7 +101,7 @@ function checkIndex(dir: string, ledger: Ledger): { documents: number; segments:
 }
 
 test(`SIGKILL at random points, ${ROUNDS} times: every acknowledged write survives, nothing half-written`, { timeout: 600_000 }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const index = await buildIndex(dir, "facts");
   const rng = new Rng(11);
   const ledger = new Ledger();

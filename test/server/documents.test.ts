@@ -22,7 +22,7 @@ function liveIdsOnDisk(dir: string): Set<string> {
 }
 
 test("add, read back, search, delete: each write is on disk when it is answered", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25] });
   const documents = [
@@ -69,7 +69,7 @@ test("add, read back, search, delete: each write is on disk when it is answered"
 });
 
 test("a write is visible only from the generation it was committed in, and all of a batch at once", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25], limits: { maxDocuments: 2000 } });
   const batch = Array.from({ length: 2000 }, (_, i) => ({ id: `bulk-${i}`, text: `quasarglow marker document number ${i} ${"filler words about nothing in particular ".repeat(8)}` }));
@@ -100,7 +100,7 @@ test("a write is visible only from the generation it was committed in, and all o
 });
 
 test("concurrent writes are committed in groups; small segments are merged; every acknowledged document stays", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25], mergeFactor: 4 });
   const writes = Array.from({ length: 60 }, (_, i) => post(url, "/indexes/facts/documents", { documents: [{ id: `c${i}`, text: `concurrent write ${i} zanzibarite` }] }));

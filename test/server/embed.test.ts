@@ -5,8 +5,8 @@ import { Hono } from "hono";
 import { createServer } from "../../src/index.js";
 import { buildIndex, tempDir } from "./helpers/indexes.js";
 
-test("createServer's app mounts inside an existing Hono app; close() releases the index", async (t) => {
-  const dir = tempDir(t);
+test("createServer's app mounts inside an existing Hono app; close() releases the index", async () => {
+  const dir = tempDir("splade-serve-");
   const index = await buildIndex(dir, "facts");
   const server = await createServer({ indexes: [{ name: "kb", dir: index }] });
   const outer = new Hono();

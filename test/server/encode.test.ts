@@ -9,7 +9,7 @@ import { post, startServer } from "./helpers/http.js";
 const TEXTS = ["what causes ocean tides", "Plants turn light into sugar.", "ünïcödé and emoji 🌊 survive"];
 
 test("encode with a SPLADE index's model: query and document prompts, maxActiveDims, tokens format", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const splade = await buildIndex(dir, "neural", SPLADE_MODEL);
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25, splade], threads: 1 });
@@ -34,7 +34,7 @@ test("encode with a SPLADE index's model: query and document prompts, maxActiveD
 });
 
 test("encode with a BM25 index's model gives term counts; maxActiveDims is refused, naming the field", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25] });
   const r = await post(url, "/encode", { texts: ["tides tides moon"], format: "tokens" });

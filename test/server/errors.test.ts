@@ -36,7 +36,7 @@ function raw(url: string, method: string, path: string, headers: Record<string, 
 }
 
 test("bad requests: each class answers 4xx naming the field and the problem", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25], limits: { maxBodyBytes: 64 * 1024, maxK: 100, maxTexts: 4, maxQueries: 3, maxDocuments: 2 } });
   const json = { "content-type": "application/json" };
@@ -94,7 +94,7 @@ test("bad requests: each class answers 4xx naming the field and the problem", as
 });
 
 test("a read-only server answers writes with 403 and leaves the index unlocked", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25], readOnly: true });
   assertError(await post(url, "/indexes/facts/documents", { documents: [{ id: "a", text: "x" }] }), 403, "READ_ONLY", /^index facts is served read-only/);

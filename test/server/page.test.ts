@@ -32,7 +32,7 @@ const claim = (id: string) =>
 test("the search page shows ranked SciFact hits with contribution bars that add up to the score", { timeout: 180_000 }, async (t) => {
   const started = performance.now();
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`);
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = join(dir, "scifact");
   const encoder = await createEncoder("bm25");
   await buildIndexFromCorpus(join(SCIFACT, "corpus.jsonl"), bm25, encoder, { title: true });

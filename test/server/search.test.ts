@@ -28,7 +28,7 @@ function sumInIndexOrder(terms: Contribution[]): number {
 }
 
 test("search one BM25 index: hits, payloads and scores equal `splade search`; explain sums to each score", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25] });
   const expected = await searchIndexes([bm25], QUERIES.map((text, i) => ({ id: String(i), text })), { k: 5 });
@@ -70,7 +70,7 @@ test("search one BM25 index: hits, payloads and scores equal `splade search`; ex
 });
 
 test("search with a vector, and several queries in one request", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25] });
   const index = await SparseIndex.open(bm25);
@@ -92,7 +92,7 @@ test("search with a vector, and several queries in one request", async (t) => {
 });
 
 test("search two indexes fused with RRF equals `splade search --fusion rrf`; explain gives each index's rank and sum", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const splade = await buildIndex(dir, "neural", SPLADE_MODEL);
   const { url } = await startServer(t, { indexes: [bm25, splade], threads: 1 });
@@ -112,7 +112,7 @@ test("search two indexes fused with RRF equals `splade search --fusion rrf`; exp
 });
 
 test("explain on a SPLADE index marks expansion terms: tokens the query text does not contain", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const splade = await buildIndex(dir, "neural", SPLADE_MODEL);
   const { url } = await startServer(t, { indexes: [splade], threads: 1 });
   const query = "ocean tides and the moon";
@@ -137,7 +137,7 @@ test("explain on a SPLADE index marks expansion terms: tokens the query text doe
 });
 
 test("an exhaustive-search server answers exactly what the default (block-max pruning) one does", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const pruned = await startServer(t, { indexes: [bm25], readOnly: true });
   const exhaustive = await startServer(t, { indexes: [bm25], readOnly: true, algorithm: "exhaustive" });

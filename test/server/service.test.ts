@@ -9,7 +9,7 @@ import { buildIndex, tempDir, SPLADE_MODEL } from "./helpers/indexes.js";
 import { call, get, post, startServer } from "./helpers/http.js";
 
 test("health, indexes and metrics report what is served and what happened", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const splade = await buildIndex(dir, "neural", SPLADE_MODEL);
   const { url } = await startServer(t, { indexes: [bm25, { name: "tiny", dir: splade }], threads: 1 });
@@ -50,7 +50,7 @@ test("health, indexes and metrics report what is served and what happened", asyn
 });
 
 test("/openapi.json is generated from the request schemas, with the limits in force", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25], limits: { maxK: 77, maxTexts: 9 } });
   const doc = (await get(url, "/openapi.json")).body;
@@ -70,7 +70,7 @@ test("/openapi.json is generated from the request schemas, with the limits in fo
 });
 
 test("the search page and its ES modules are served with their types; nothing else under /page", async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const bm25 = await buildIndex(dir, "facts");
   const { url } = await startServer(t, { indexes: [bm25] });
   const page = await call(url, "GET", "/");

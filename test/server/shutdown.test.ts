@@ -43,7 +43,7 @@ async function requestsReceived(url: string, count: number): Promise<void> {
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   test(`${signal}: in-flight searches and a write finish, the lock is released, exit code 0`, { timeout: 120_000 }, async (t) => {
-    const dir = tempDir(t);
+    const dir = tempDir("splade-serve-");
     const index = await buildIndex(dir, "facts");
     const server = await startServeChild(["--index", index]);
     t.after(() => server.child.kill("SIGKILL"));
@@ -72,7 +72,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 }
 
 test("a write that cannot finish within the shutdown bound is completed or rolled back, never half applied", { timeout: 180_000 }, async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-serve-");
   const index = await buildIndex(dir, "facts");
   const outcomes: string[] = [];
   for (const [round, delayMs] of [0, 10, 25, 50, 100].entries()) {

@@ -14,8 +14,8 @@ import { WriterThread } from "../../src/server/writer-thread.js";
 import { syntheticDocuments } from "../index/helpers/corpus.js";
 import { tempDir } from "./helpers/indexes.js";
 
-test("the writer thread holds the lock, writes, merges, and releases on close", async (t) => {
-  const dir = tempDir(t);
+test("the writer thread holds the lock, writes, merges, and releases on close", async () => {
+  const dir = tempDir("splade-serve-");
   await createIndex(dir, syntheticDocuments(1, 0, 50));
   const writer = await WriterThread.start(dir);
   assert.ok(existsSync(join(dir, LOCK_FILE)));
@@ -34,8 +34,8 @@ test("the writer thread holds the lock, writes, merges, and releases on close", 
   await addDocuments(dir, syntheticDocuments(1, 70, 1));
 });
 
-test("an abort that lands mid-transaction rolls it back: nothing of it is published", async (t) => {
-  const dir = tempDir(t);
+test("an abort that lands mid-transaction rolls it back: nothing of it is published", async () => {
+  const dir = tempDir("splade-serve-");
   await createIndex(dir, syntheticDocuments(2, 0, 20));
   const writer = await WriterThread.start(dir);
   const write = writer.add(syntheticDocuments(2, 20, 5000));

@@ -5,12 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BertTokenizer } from "../../src/tokenizer/index.js";
 import { isSpladeError, type SpladeErrorCode } from "../../src/util/errors.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const TOKENIZER_JSON = JSON.parse(readFileSync(`${FIXTURES}tiny-bert-splade/tokenizer.json`, "utf8")) as Record<
@@ -19,8 +19,7 @@ const TOKENIZER_JSON = JSON.parse(readFileSync(`${FIXTURES}tiny-bert-splade/toke
 >;
 const VOCAB_TXT = readFileSync(`${FIXTURES}tiny-bert-splade/vocab.txt`, "utf8");
 
-const dir = mkdtempSync(join(tmpdir(), "splade-tok-files-"));
-process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("splade-tok-files-");
 let counter = 0;
 
 /** Writes `content` to a fresh file and returns its path. */

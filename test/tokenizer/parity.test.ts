@@ -7,11 +7,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BertTokenizer } from "../../src/tokenizer/index.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const MODELS = ["tiny-bert-splade", "tiny-distilbert-splade"] as const;
@@ -67,14 +67,10 @@ for (const model of MODELS) {
   });
 
   test(`${model}: fromModelDir without tokenizer.json falls back to vocab.txt + tokenizer_config.json`, () => {
-    const dir = mkdtempSync(join(tmpdir(), "splade-tok-"));
-    try {
-      for (const file of ["vocab.txt", "tokenizer_config.json"])
-        copyFileSync(join(FIXTURES, model, file), join(dir, file));
-      assert.equal(parityReport(BertTokenizer.fromModelDir(dir)), "");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = tempDir("splade-tok-");
+    for (const file of ["vocab.txt", "tokenizer_config.json"])
+      copyFileSync(join(FIXTURES, model, file), join(dir, file));
+    assert.equal(parityReport(BertTokenizer.fromModelDir(dir)), "");
   });
 
   test(`${model}: tokenizer.json and vocab.txt give the same vocabulary and special ids`, () => {

@@ -1,9 +1,10 @@
 /** Small indexes for the server tests, built through the same app functions as `splade index build`. */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createEncoder } from "../../../src/app/encoders.js";
 import { buildIndexFromCorpus } from "../../../src/app/index-corpus.js";
+
+export { tempDir } from "../../helpers/temp-dir.js";
 
 export const SPLADE_MODEL = "test/fixtures/tiny-bert-splade";
 
@@ -23,11 +24,6 @@ export const CORPUS = [
   { _id: "d12", title: "Lightning", text: "Charge builds up in storm clouds until lightning strikes." },
 ];
 
-export function tempDir(t: { after(fn: () => void): void }, prefix = "splade-serve-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** Builds an index of `corpus` with `model` ("bm25" or a SPLADE folder) into `parent/name`; returns its path. */
 export async function buildIndex(parent: string, name: string, model = "bm25", corpus: ReadonlyArray<{ _id: string; title: string; text: string }> = CORPUS): Promise<string> {
