@@ -48,6 +48,27 @@ const SHAPE = { layers: 6, hidden: 768, intermediate: 3072, vocab: 30522 };
 /** Shifts every vocabulary logit so that random-weight vectors are sparse (a few hundred active dims). */
 const VOCAB_BIAS = -2.3;
 type Variant = "fp32" | "int8";
+/** The transformer body's Linear shapes (K × N): Q, K, V, O and the MLM head's transform; FFN in; FFN out. */
+const BODY_SHAPES: Array<[number, number]> = [
+  [SHAPE.hidden, SHAPE.hidden],
+  [SHAPE.hidden, SHAPE.intermediate],
+  [SHAPE.intermediate, SHAPE.hidden],
+];
+
+/**
+ * The int8 encoder's speed limit if the vocabulary product cost nothing: the time of the body's Linear layers
+ * alone (every layer's Q, K, V, O, FFN in and FFN out, and the MLM head's transform) at the int8 rate measured
+ * for each shape in this run, with attention, normalization and everything else taken as free.
+ */
+function int8BodyBound(shapes: Ceiling[], batch: number, torch: number | undefined): string {
+  const seconds = (c: Ceiling) => (2 * c.shape[0] * c.shape[1] * c.shape[2]) / (c.gflops * 1e9);
+  const [square, ffnIn, ffnOut] = shapes;
+  const body = SHAPE.layers * (4 * seconds(square) + seconds(ffnIn) + seconds(ffnOut)) + seconds(square);
+  const docsPerS = batch / body;
+  const rates = shapes.map((c) => `${c.shape[1]}×${c.shape[2]} ${c.gflops.toFixed(0)}`).join(", ");
+  const ratio = torch ? `, ${(docsPerS / torch).toFixed(2)}× PyTorch fp32` : "";
+  return `int8 bound with a free vocabulary product: the body's Linear layers alone at their measured int8 rates (${rates} GOP/s) take ${body.toFixed(2)} s per batch, so at most ${docsPerS.toFixed(2)} docs/s${ratio}`;
+}
 
 interface Flags {
   threads: number;
@@ -238,7 +259,10 @@ export async function main(args: string[]): Promise<void> {
     }
     const result: unknown[] | ChildResult = role === "ceiling" ? [] : await child(role as Variant, f, args.includes("--synthetic-only"));
     // One ceiling after the other: each needs both cores.
-    if (Array.isArray(result)) for (const kind of f.int8 ? (["fp32", "int8"] as const) : (["fp32"] as const)) result.push(await matmulCeiling({ kind, threads: f.threads, m: f.batch * f.seq, k: SHAPE.hidden, n: SHAPE.vocab }));
+    if (Array.isArray(result)) {
+      for (const kind of f.int8 ? (["fp32", "int8"] as const) : (["fp32"] as const)) result.push(await matmulCeiling({ kind, threads: f.threads, m: f.batch * f.seq, k: SHAPE.hidden, n: SHAPE.vocab }));
+      if (f.int8) for (const [k, n] of BODY_SHAPES) result.push(await matmulCeiling({ kind: "int8", threads: f.threads, m: f.batch * f.seq, k, n, repeat: 5 }));
+    }
     process.stdout.write(JSON.stringify(result) + "\n");
     return;
   }
@@ -252,9 +276,12 @@ export async function main(args: string[]): Promise<void> {
   const flops = spladeForwardFlops({ layers: SHAPE.layers, hidden: SHAPE.hidden, ffn: SHAPE.intermediate, vocab: SHAPE.vocab }, f.batch, f.seq).total;
   console.log(`encode bench: DistilBERT-base size, random weights, batch ${f.batch} × ${f.seq} tokens (${(flops / 1e12).toFixed(3)} TFLOP), ${f.threads} threads, ${f.kernels} kernels`);
   const ceilings = new Map<string, Ceiling>();
+  let bodyShapes: Ceiling[] = [];
   if (f.ceiling) {
-    for (const c of runChild<Ceiling[]>("ceiling", args)) ceilings.set(c.kind, c);
+    const measured = runChild<Ceiling[]>("ceiling", args);
+    for (const c of measured) if (c.shape[2] === SHAPE.vocab) ceilings.set(c.kind, c);
     console.log(`ceiling (onnxruntime, ${f.batch * f.seq} × ${SHAPE.hidden} × ${SHAPE.vocab} + ReduceMax): ` + [...ceilings.values()].map((c) => `${c.kind} ${c.gflops.toFixed(0)} GFLOP/s`).join(", "));
+    bodyShapes = measured.filter((c) => c.shape[2] !== SHAPE.vocab);
   }
   const variants: Variant[] = f.int8 ? ["fp32", "int8"] : ["fp32"];
   const best = new Map<string, number>();
@@ -275,6 +302,7 @@ export async function main(args: string[]): Promise<void> {
     }
   }
   const torch = best.get("torch");
+  if (bodyShapes.length === BODY_SHAPES.length) console.log(int8BodyBound(bodyShapes, f.batch, torch));
   for (const [variant, { docsPerS }] of results) {
     const gflops = (flops * docsPerS) / f.batch / 1e9;
     const ceiling = ceilings.get(variant);
