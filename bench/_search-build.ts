@@ -26,7 +26,10 @@ export interface BuildRecord {
   readonly spec: CorpusSpec;
   readonly date: string;
   readonly generateS: number;
+  /** Build time excluding the corpus generator's own time (which, with background segment builds, overlaps them). */
   readonly buildS: number;
+  /** Wall time from the first document to the committed index, corpus generation included. */
+  readonly wallS?: number;
   readonly peakRssBytes: number;
   readonly segmentCount: number;
   readonly postingCount: number;
@@ -81,6 +84,7 @@ export async function buildCorpusIndex(dir: string, spec: CorpusSpec, queries: r
     date: new Date().toISOString(),
     generateS: generateMs / 1000,
     buildS: totalS - generateMs / 1000,
+    wallS: totalS,
     peakRssBytes,
     segmentCount: stats.segmentCount,
     postingCount: stats.postingCount,

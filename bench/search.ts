@@ -136,7 +136,7 @@ export async function main(args: string[]): Promise<void> {
   }
   if (build === null) throw new Error(`${dir}: no index of this corpus (run the build phase)`);
   const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
-  log(`build: ${build.buildS.toFixed(1)} s (+ ${build.generateS.toFixed(1)} s generating the corpus), peak RSS ${gib(build.peakRssBytes)}, ${build.segmentCount} segment(s), ${build.postingCount} postings (${(build.postingCount / docs).toFixed(1)} per document)`);
+  log(`build: ${build.buildS.toFixed(1)} s (+ ${build.generateS.toFixed(1)} s generating the corpus${build.wallS === undefined ? "" : `; ${build.wallS.toFixed(1)} s wall, generation included`}), peak RSS ${gib(build.peakRssBytes)}, ${build.segmentCount} segment(s), ${build.postingCount} postings (${(build.postingCount / docs).toFixed(1)} per document)`);
   log(`index: ${build.exactBytesPerPosting.toFixed(2)} bytes per posting for exact search + ${build.approximateBytesPerPosting.toFixed(2)} for approximate search; files ${gib(build.fileBytes)}`);
   if (phase === "build") return;
 

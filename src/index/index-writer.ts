@@ -14,6 +14,7 @@ import { INDEX_DEFAULTS } from "./defaults.js";
 import { bm25AvgDocLength } from "./bm25.js";
 import { resolveSettings } from "./settings.js";
 import { SegmentBuilder, type IndexDocument } from "./segment-builder.js";
+import { SegmentBuildThread } from "./segment-build-thread.js";
 import { hasManifest, readManifest, writeManifest, type IndexSettings, type Manifest, type ManifestSegment } from "./manifest.js";
 import { withIndexLock } from "./index-lock.js";
 import { deletesFileName, forEachDocumentId, readDeletes, removeUnreferencedFiles, segmentFileName, writeDeletes, writeSegment } from "./index-files.js";
@@ -34,6 +35,11 @@ export interface WriteOptions {
   /** Flush a segment once it holds this many postings (defaults.ts). */
   readonly maxSegmentPostings?: number;
   readonly onProgress?: (progress: WriteProgress) => void;
+  /**
+   * Build and write each segment filled mid-stream on a worker thread while the next is collected (default
+   * true; segment-build-thread.ts). False builds every segment on the calling thread, one after the other.
+   */
+  readonly backgroundBuild?: boolean;
 }
 
 export interface CreateOptions extends WriteOptions {
@@ -52,35 +58,54 @@ export interface WriteResult {
 
 type Documents = Iterable<IndexDocument> | AsyncIterable<IndexDocument>;
 
-/** Streams documents into new segment files; returns their manifest entries. */
+/**
+ * Streams documents into new segment files; returns their manifest entries. A segment filled mid-stream is
+ * built and written on a worker thread (segment-build-thread.ts) while the next one is collected; the last one
+ * is built here, beside the thread's. Entries keep the segments' stream order either way.
+ */
 async function writeNewSegments(dir: string, generation: number, settings: IndexSettings, existing: readonly ManifestSegment[], documents: Documents, taken: Set<string>, options: WriteOptions): Promise<ManifestSegment[]> {
   const maxPostings = options.maxSegmentPostings ?? INDEX_DEFAULTS.maxSegmentPostings;
-  const written: ManifestSegment[] = [];
+  const background = options.backgroundBuild ?? true;
+  const written: Array<ManifestSegment | Promise<ManifestSegment>> = [];
+  const thread = new SegmentBuildThread();
   let docCount = existing.reduce((n, s) => n + s.docCount, 0);
   let sumDocLength = existing.reduce((n, s) => n + s.sumDocLength, 0);
   let done = 0;
   let builder = new SegmentBuilder(settings);
-  const flush = () => {
+  const flush = async (last: boolean) => {
     if (builder.docCount === 0) return;
-    const avgDocLength = bm25AvgDocLength(sumDocLength + builder.sumDocLength, docCount + builder.docCount);
-    options.onProgress?.({ phase: "write", done });
-    const segment = builder.build({ avgDocLength: avgDocLength > 0 ? avgDocLength : 1 });
-    written.push(writeSegment(dir, segmentFileName(generation, written.length + 1), segment));
-    docCount += builder.docCount;
-    sumDocLength += builder.sumDocLength;
+    const full = builder;
     builder = new SegmentBuilder(settings);
+    const avgDocLength = bm25AvgDocLength(sumDocLength + full.sumDocLength, docCount + full.docCount);
+    docCount += full.docCount;
+    sumDocLength += full.sumDocLength;
+    options.onProgress?.({ phase: "write", done });
+    const file = segmentFileName(generation, written.length + 1);
+    const context = { avgDocLength: avgDocLength > 0 ? avgDocLength : 1 };
+    if (last || !background) {
+      written.push(writeSegment(dir, file, full.build(context)));
+      return;
+    }
+    await thread.idle();
+    const entry = thread.build(dir, file, full.options, full.collected(), context.avgDocLength);
+    entry.catch(() => {}); // awaited below (Promise.all); this only keeps a failure from being unhandled meanwhile
+    written.push(entry);
   };
-  for await (const doc of documents) {
-    if (taken.has(doc.id)) throw new SpladeError("INVALID_ARGUMENT", `document id "${doc.id}" is already in the index (delete it first)`);
-    taken.add(doc.id);
-    builder.add(doc);
-    done++;
-    if (done % 1024 === 0) options.onProgress?.({ phase: "index", done });
-    if (builder.postingCount >= maxPostings) flush();
+  try {
+    for await (const doc of documents) {
+      if (taken.has(doc.id)) throw new SpladeError("INVALID_ARGUMENT", `document id "${doc.id}" is already in the index (delete it first)`);
+      taken.add(doc.id);
+      builder.add(doc);
+      done++;
+      if (done % 1024 === 0) options.onProgress?.({ phase: "index", done });
+      if (builder.postingCount >= maxPostings) await flush(false);
+    }
+    options.onProgress?.({ phase: "index", done });
+    await flush(true);
+    return await Promise.all(written);
+  } finally {
+    await thread.close(); // after a failure, abandons the segment in flight (its temporary file is removed by the next writer)
   }
-  options.onProgress?.({ phase: "index", done });
-  flush();
-  return written;
 }
 
 function commit(dir: string, manifest: Manifest): void {

@@ -38,6 +38,19 @@ export interface SegmentBuilderOptions {
   readonly approximate?: ApproximateSettings | false;
 }
 
+/** A segment's documents as collected, document-major (shapes in the header). */
+export interface CollectedDocuments {
+  readonly docStart: Float64Array; // [N+1]
+  readonly terms: Uint32Array; // [P]
+  readonly values: Float32Array; // [P] weights (BM25: term frequencies)
+  readonly docLengths: Uint32Array; // [N] (BM25; empty otherwise)
+  readonly idOffsets: Float64Array; // [N+1]
+  readonly idBytes: Uint8Array;
+  readonly payloadOffsets: Float64Array | null; // [N+1]
+  readonly payloadBytes: Uint8Array | null;
+  readonly maxTerm: number;
+}
+
 const MAX_POSTINGS = 2 ** 32 - 1;
 const utf8 = new TextEncoder();
 
@@ -109,71 +122,92 @@ export class SegmentBuilder {
     this.payloadOffsets.push(this.payloadBytes.length);
   }
 
-  /** Transposes the collected documents into a Segment. `avgDocLength` is required for BM25 (bm25.ts). */
-  build(context: { avgDocLength?: number } = {}): Segment {
-    const { blockSize, superblockSize, impact, weighting, reorder } = this.options;
-    const N = this.docCount;
-    const docStart = this.docStart.view(); // [N+1]
-    const terms = this.terms.view(); // [P]
-    const values = this.values.view(); // [P]
-
-    let impacts: Float32Array = values;
-    let avgDocLength = 0;
-    if (weighting.kind === "bm25") {
-      check(context.avgDocLength !== undefined && context.avgDocLength > 0, "BM25 segment build needs a positive avgDocLength");
-      avgDocLength = context.avgDocLength;
-      const normInverse = bm25NormInverseTable(weighting, avgDocLength);
-      impacts = new Float32Array(values.length);
-      for (let d = 0; d < N; d++) {
-        const dl = this.docLength.get(d);
-        for (let p = docStart[d]; p < docStart[d + 1]; p++) impacts[p] = bm25TermImpact(values[p], dl, normInverse);
-      }
-    }
-    const quantized = impact === "u8" ? quantizeImpacts(impacts) : null;
-    const order = reorderDocuments(reorder, docStart, terms, impacts, this.maxTerm, blockSize);
-    const forwardInput = {
-      docStart, terms, order, maxTerm: this.maxTerm,
-      impacts: quantized ? quantized.codes : impacts,
-      u8Values: quantized ? u8ValueTable(quantized.scale) : null,
-      termFrequencies: weighting.kind === "bm25" ? Uint32Array.from(values) : null,
-    };
-    const layout = buildBlockLayout(forwardInput, blockSize, superblockSize);
-    let approximate: Segment["approximate"] = null;
-    if (this.options.approximate) {
-      const forward = buildForwardIndex(forwardInput, layout.termIds);
-      approximate = { ...forward, ...buildClusteredLists(forward, this.options.approximate) };
-    }
-    const blockCount = Math.ceil(N / blockSize);
+  /**
+   * The collected documents as plain typed arrays, for build() here or on another thread (the writer's
+   * background build, segment-build-thread.ts, transfers their buffers). The builder must not be used after.
+   */
+  collected(): CollectedDocuments {
     return {
-      docCount: N,
-      postingCount: terms.length,
-      blockSize,
-      blockShift: Math.log2(blockSize),
-      blockCount,
-      superblockSize,
-      superblockShift: Math.log2(superblockSize),
-      superblockCount: Math.ceil(blockCount / superblockSize),
-      impactKind: impact,
-      impactScale: quantized ? quantized.scale : 1,
-      docRank: order,
-      termIds: layout.termIds,
-      termBlockMaxScale: layout.termBlockMaxScale,
-      termSuperStart: layout.termSuperStart,
-      superBlock: layout.superBlock,
-      superPairStart: layout.superPairStart,
-      pairBlockOffset: layout.pairBlockOffset,
-      pairBlockMax: layout.pairBlockMax,
-      pairPostingStart: layout.pairPostingStart,
-      postingDocOffset: layout.postingDocOffset,
-      postingImpacts: layout.postingImpacts,
-      termDenseRow: layout.termDenseRow,
-      denseBlockMax: layout.denseBlockMax,
+      docStart: this.docStart.view(),
+      terms: this.terms.view(),
+      values: this.values.view(),
+      docLengths: this.docLength.toArray(),
       idOffsets: this.idOffsets.toArray(),
       idBytes: this.idBytes.toArray(),
       payloadOffsets: this.hasPayload ? this.payloadOffsets.toArray() : null,
       payloadBytes: this.hasPayload ? this.payloadBytes.toArray() : null,
-      bm25: layout.termFrequencies ? { termFrequencies: layout.termFrequencies, docLengths: this.docLength.toArray(), avgDocLength } : null,
-      approximate,
+      maxTerm: this.maxTerm,
     };
   }
+
+  /** Transposes the collected documents into a Segment. `avgDocLength` is required for BM25 (bm25.ts). */
+  build(context: { avgDocLength?: number } = {}): Segment {
+    return buildSegment(this.options, this.collected(), context);
+  }
+}
+
+/** Transposes collected documents into a Segment. `avgDocLength` is required for BM25 (bm25.ts). */
+export function buildSegment(options: SegmentBuilderOptions, documents: CollectedDocuments, context: { avgDocLength?: number } = {}): Segment {
+  const { blockSize, superblockSize, impact, weighting, reorder } = options;
+  const { docStart, terms, values, maxTerm } = documents;
+  const N = docStart.length - 1;
+
+  let impacts: Float32Array = values;
+  let avgDocLength = 0;
+  if (weighting.kind === "bm25") {
+    check(context.avgDocLength !== undefined && context.avgDocLength > 0, "BM25 segment build needs a positive avgDocLength");
+    avgDocLength = context.avgDocLength;
+    const normInverse = bm25NormInverseTable(weighting, avgDocLength);
+    impacts = new Float32Array(values.length);
+    for (let d = 0; d < N; d++) {
+      const dl = documents.docLengths[d];
+      for (let p = docStart[d]; p < docStart[d + 1]; p++) impacts[p] = bm25TermImpact(values[p], dl, normInverse);
+    }
+  }
+  const quantized = impact === "u8" ? quantizeImpacts(impacts) : null;
+  const order = reorderDocuments(reorder, docStart, terms, impacts, maxTerm, blockSize);
+  const forwardInput = {
+    docStart, terms, order, maxTerm,
+    impacts: quantized ? quantized.codes : impacts,
+    u8Values: quantized ? u8ValueTable(quantized.scale) : null,
+    termFrequencies: weighting.kind === "bm25" ? Uint32Array.from(values) : null,
+  };
+  const layout = buildBlockLayout(forwardInput, blockSize, superblockSize);
+  let approximate: Segment["approximate"] = null;
+  if (options.approximate) {
+    const forward = buildForwardIndex(forwardInput, layout.termIds);
+    approximate = { ...forward, ...buildClusteredLists(forward, options.approximate) };
+  }
+  const blockCount = Math.ceil(N / blockSize);
+  return {
+    docCount: N,
+    postingCount: terms.length,
+    blockSize,
+    blockShift: Math.log2(blockSize),
+    blockCount,
+    superblockSize,
+    superblockShift: Math.log2(superblockSize),
+    superblockCount: Math.ceil(blockCount / superblockSize),
+    impactKind: impact,
+    impactScale: quantized ? quantized.scale : 1,
+    docRank: order,
+    termIds: layout.termIds,
+    termBlockMaxScale: layout.termBlockMaxScale,
+    termSuperStart: layout.termSuperStart,
+    superBlock: layout.superBlock,
+    superPairStart: layout.superPairStart,
+    pairBlockOffset: layout.pairBlockOffset,
+    pairBlockMax: layout.pairBlockMax,
+    pairPostingStart: layout.pairPostingStart,
+    postingDocOffset: layout.postingDocOffset,
+    postingImpacts: layout.postingImpacts,
+    termDenseRow: layout.termDenseRow,
+    denseBlockMax: layout.denseBlockMax,
+    idOffsets: documents.idOffsets,
+    idBytes: documents.idBytes,
+    payloadOffsets: documents.payloadOffsets,
+    payloadBytes: documents.payloadBytes,
+    bm25: layout.termFrequencies ? { termFrequencies: layout.termFrequencies, docLengths: documents.docLengths, avgDocLength } : null,
+    approximate,
+  };
 }
