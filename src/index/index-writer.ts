@@ -72,6 +72,7 @@ async function writeNewSegments(dir: string, generation: number, settings: Index
   let sumDocLength = existing.reduce((n, s) => n + s.sumDocLength, 0);
   let done = 0;
   let builder = new SegmentBuilder(settings);
+  let inFlight: Promise<ManifestSegment> | null = null;
   const flush = async (last: boolean) => {
     if (builder.docCount === 0) return;
     const full = builder;
@@ -86,10 +87,10 @@ async function writeNewSegments(dir: string, generation: number, settings: Index
       written.push(writeSegment(dir, file, full.build(context)));
       return;
     }
-    await thread.idle();
-    const entry = thread.build(dir, file, full.options, full.collected(), context.avgDocLength);
-    entry.catch(() => {}); // awaited below (Promise.all); this only keeps a failure from being unhandled meanwhile
-    written.push(entry);
+    if (inFlight !== null) await inFlight; // one segment in flight at a time; throws its build's error, if any
+    inFlight = thread.build(dir, file, full.options, full.collected(), context.avgDocLength);
+    inFlight.catch(() => {}); // awaited at the next flush or below; this keeps a failure from being unhandled meanwhile
+    written.push(inFlight);
   };
   try {
     for await (const doc of documents) {

@@ -2,7 +2,7 @@
  * Builds and writes segments on a worker thread (segment-build-worker.ts) while the caller collects the next
  * one: reordering a ~1.1M-document segment takes longer than collecting it, so a writer that flushes several
  * segments otherwise leaves the second core idle (issue #13: the 8.8M build was ~32–40 s collecting, then ~90 s
- * building, per segment, one after the other). One segment is in flight at a time: the caller awaits `idle()`
+ * building, per segment, one after the other). One segment is in flight at a time: the caller awaits its result
  * before handing over the next, so at most two segments' documents are in memory.
  */
 import type { Worker } from "node:worker_threads";
@@ -21,7 +21,7 @@ export class SegmentBuildThread {
   private worker: Worker | null = null;
   private pending: Promise<BuildReply> | null = null;
 
-  /** Starts building `documents` into `dir/file`; resolves with its manifest entry. Call only when idle. */
+  /** Starts building `documents` into `dir/file`; resolves with its manifest entry. One at a time. */
   build(dir: string, file: string, options: SegmentBuilderOptions, documents: CollectedDocuments, avgDocLength: number): Promise<ManifestSegment> {
     if (this.pending !== null) throw new Error("SegmentBuildThread: a segment is already in flight");
     const worker = (this.worker ??= startModuleWorker(import.meta.url, "./segment-build-worker"));
@@ -43,11 +43,6 @@ export class SegmentBuildThread {
       if (r.error !== undefined) throw new SpladeError((r.error.code as SpladeErrorCode | undefined) ?? "RUNTIME", r.error.message, r.error.path === undefined ? {} : { path: r.error.path });
       return r.entry!;
     });
-  }
-
-  /** Resolves once no segment is in flight (whether its build succeeded or not). */
-  async idle(): Promise<void> {
-    await this.pending;
   }
 
   /** Stops the thread (after the segment in flight, if any, has been written or abandoned). */
