@@ -143,6 +143,15 @@ export class StepRunner {
     return { loss: read(STEP_OUTPUTS.loss), base_loss: read(LOSS_PART_NAMES[0]), document_regularizer_loss: read(LOSS_PART_NAMES[1]), query_regularizer_loss: read(LOSS_PART_NAMES[2]) };
   }
 
+  /**
+   * Builds the step graph of a step without accumulation and creates its session now, instead of inside the
+   * first update() (about 2.5 s at DistilBERT-base size: graph build, serialization, onnxruntime's session
+   * initialization).
+   */
+  async prepare(): Promise<void> {
+    await this.session("update-first");
+  }
+
   /** Forward + backward of one micro-batch; adds grad_scale · ∇ into the accumulator. */
   async accumulate(batch: MicroBatch, s: StepScalars): Promise<LossParts> {
     this.checkColumns(batch);
