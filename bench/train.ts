@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- train [--pairs 8] [--qlen 32] [--dlen 256] [--threads 2] [--repeat 3] [--layers 6] [--rounds 1]
- *   [--no-baseline] [--no-ceiling]`: one SPLADE training step at DistilBERT-base size (random weights) against the
+ *   [--no-baseline] [--no-ceiling] [--profile PREFIX]`: one SPLADE training step at DistilBERT-base size (random weights) against the
  * PyTorch baseline of the same shape in the same run (bench/_torch-baseline.ts: ../shared/bench/torch_baseline.py
  * train with tcmalloc and a real OpenBLAS kernel; a glibc-malloc baseline is refused), and against the machine's fp32 MatMul ceiling
  * (bench/_ceiling.ts) measured in the same run.
@@ -14,12 +14,14 @@
  * step is dense either way; ours skips inactive words in the vocabulary backward (autodiff/rules/max-matmul.ts).
  * The active dimensions are measured and printed. Our side runs with tcmalloc when it is installed, as
  * `splade train` does (bin/tcmalloc.js; SPLADE_TCMALLOC=0 measures glibc malloc).
- * Reported: the first step alone, seconds per step (best of `repeat` after it), this process's peak RSS, the
+ * Reported: the step graph's build and session creation, the first step alone, seconds per step (best of `repeat` after it), this process's peak RSS, the
  * ratio torch / ours, and against the ceiling's GFLOP/s: the effective GFLOP/s (3 × the forward pass's
  * matrix-product FLOPs — forward, input and weight gradients, the count PyTorch's dense backward does — over
  * our step time; above 100 % when we skip work), and the efficiency: the matrix products our step performs
  * (no weight product through the vocabulary, one-hot products over the active words only) over its time. With `--rounds R` our steps and the baseline take turns R times, each round's ratio
- * printed, then the best of each side.
+ * printed, then the best of each side. `--profile PREFIX` runs the step graph with onnxruntime's profiler
+ * (trace in PREFIX_<date>.json; it slows a step by a few percent) and prints where the last step's time went:
+ * matrix products against the rest, by op type and by node group (bench/_profile.ts).
  */
 import { spladeGraph } from "../src/encoder/splade-graph.js";
 import { serializeModel } from "../src/graph/onnx-proto.js";
@@ -30,7 +32,10 @@ import { adamwScalars } from "../src/train/optimizer/adamw.js";
 import { StepRunner, type TokenizedColumn } from "../src/train/step-runner.js";
 import { Rng } from "../src/util/rng.js";
 import { rerunWithTcmalloc } from "../bin/tcmalloc.js";
+import { readdirSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { matmulCeiling, spladeForwardFlops } from "./_ceiling.js";
+import { summarizeProfile } from "./_profile.js";
 import { runTorchBaseline, TORCH_BASELINE } from "./_torch-baseline.js";
 
 function flag(args: string[], name: string, fallback: number): number {
@@ -61,6 +66,8 @@ export async function main(args: string[]): Promise<void> {
   if (await rerunWithTcmalloc("train")) return;
   const allocator = (process.env.LD_PRELOAD ?? "").includes("tcmalloc") ? "tcmalloc" : "glibc";
   const a = { pairs: flag(args, "pairs", 8), qlen: flag(args, "qlen", 32), dlen: flag(args, "dlen", 256), threads: flag(args, "threads", 2), repeat: flag(args, "repeat", 3), layers: flag(args, "layers", 6), rounds: flag(args, "rounds", 1), vocabBias: flag(args, "vocab-bias", 0) };
+  const profileAt = args.indexOf("--profile");
+  const profile = profileAt >= 0 ? resolve(args[profileAt + 1]) : undefined;
   const config = normalizeConfig({ model_type: "distilbert", n_layers: a.layers });
   const size = { layers: config.layers, hidden: config.hidden, ffn: config.intermediate, vocab: config.vocabSize };
   const queries = spladeForwardFlops(size, a.pairs, a.qlen);
@@ -84,7 +91,7 @@ export async function main(args: string[]): Promise<void> {
       if (key === "vocab_projector.bias") return new Float32Array(n).fill(a.vocabBias);
       return Float32Array.from({ length: n }, () => (key.endsWith("bias") ? 0 : 0.02 * rng.normal()));
     },
-    { threads: a.threads },
+    { threads: a.threads, profileFilePrefix: profile },
   );
   const batch = { columns: [column(rng, a.pairs, a.qlen), column(rng, a.pairs, a.dlen), column(rng, a.pairs, a.dlen)] };
   let step = 0;
@@ -103,8 +110,11 @@ export async function main(args: string[]): Promise<void> {
   // projection forward, and the one-hot products over the active words (autodiff/rules/max-matmul.ts).
   const oneHot = (rows: number, tokens: number, words: number) => 2 * rows * tokens * words * size.hidden;
   const performedGflop = (3 * (queries.body + documents.body) + queries.vocab + documents.vocab + oneHot(a.pairs, a.qlen, active.query.union) + 2 * oneHot(a.pairs, a.dlen, active.document.union)) / 1e9;
+  const t0 = performance.now();
+  await runner.prepare();
+  const sessionS = (performance.now() - t0) / 1000;
   const [first] = await runSteps(1);
-  console.log(`graph build + session + first step: ${((performance.now() - started) / 1000).toFixed(1)} s (first step alone ${first.toFixed(2)} s); ${stepGflop.toFixed(0)} GFLOP per step (3 × forward matrix products)`);
+  console.log(`graph build + session + first step: ${((performance.now() - started) / 1000).toFixed(1)} s (step session ${sessionS.toFixed(2)} s, first step alone ${first.toFixed(2)} s); ${stepGflop.toFixed(0)} GFLOP per step (3 × forward matrix products)`);
   const baselineArgs = ["--pairs", String(a.pairs), "--qlen", String(a.qlen), "--dlen", String(a.dlen), "--threads", String(a.threads), "--repeat", String(a.repeat), "--layers", String(a.layers)];
   let bestOurs = Infinity;
   let bestTorch = Infinity;
@@ -126,6 +136,7 @@ export async function main(args: string[]): Promise<void> {
     console.log(`round ${round}: speed-up vs PyTorch (${torch.allocator}, OpenBLAS ${torch.openblasCore}) ${(torchS / ours).toFixed(2)}× (torch ${torchS} s / ours ${ours.toFixed(3)} s per step)`);
   }
   await runner.release();
+  if (profile) printProfile(profile);
   if (a.rounds > 1 && Number.isFinite(bestTorch)) {
     console.log(`best of ${a.rounds} rounds: torch ${bestTorch} s, ours ${bestOurs.toFixed(3)} s per step → ${(bestTorch / bestOurs).toFixed(2)}×`);
   }
@@ -137,4 +148,16 @@ export async function main(args: string[]): Promise<void> {
       `our step: ${effective.toFixed(0)} effective GFLOP/s (PyTorch's ${stepGflop.toFixed(0)} GFLOP) = ${((100 * effective) / ceiling.gflops).toFixed(0)} % of the ceiling; ` +
       `the ${performedGflop.toFixed(0)} GFLOP of matrix products it performs at ${performed.toFixed(0)} GFLOP/s = ${((100 * performed) / ceiling.gflops).toFixed(0)} % (efficiency)`);
   }
+}
+
+/** Where the last profiled step's time went (the newest trace written under `prefix`). */
+function printProfile(prefix: string): void {
+  const traces = readdirSync(dirname(prefix)).filter((f) => f.startsWith(`${basename(prefix)}_`) && f.endsWith(".json")).sort();
+  if (traces.length === 0) return console.log(`profile: no trace ${prefix}_*.json was written`);
+  const file = join(dirname(prefix), traces[traces.length - 1]);
+  const p = summarizeProfile(file);
+  const pct = (x: number) => `${((100 * x) / p.nodesS).toFixed(0)} %`;
+  console.log(`profile ${file}, run ${p.runs} of ${p.runs}: ${p.runS.toFixed(2)} s in onnxruntime, nodes ${p.nodesS.toFixed(2)} s: matrix products ${p.matmulS.toFixed(2)} s (${pct(p.matmulS)}), the rest ${(p.nodesS - p.matmulS).toFixed(2)} s`);
+  const rows = (list: Array<[string, number, number]>, n: number) => list.slice(0, n).map(([k, s, c]) => `  ${s.toFixed(3)} s ${pct(s).padStart(5)} ${String(c).padStart(5)}×  ${k}`).join("\n");
+  console.log(`by op type:\n${rows(p.byOp, 15)}\nby node group (op, pass, output shape):\n${rows(p.byGroup, 25)}`);
 }

@@ -46,3 +46,35 @@ test("accumulate(b, ½) + update(b, ½) equals update(b, 1)", async () => {
     await b.release();
   }
 });
+
+test("prepare() creates the step session ahead: the first update after it equals one without it", async () => {
+  const weights = CheckpointWeights.open(`${MODEL_DIR}/model.safetensors`);
+  const create = () =>
+    StepRunner.create(
+      {
+        config: readTransformerConfig(`${MODEL_DIR}/config.json`),
+        pooling: { pooling: "max", activation: "relu" },
+        loss: { base: { kind: "mnrl", scale: 1 }, documentRegularizerWeight: 1e-3, queryRegularizerWeight: 5e-5, useDocumentRegularizerOnly: false },
+        optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 },
+        columns: 3,
+        dropout: false,
+      },
+      (key, shape) => weights.get(key, shape),
+      { threads: 1 },
+    );
+  const batch = tokenizeRows(BertTokenizer.fromModelDir(MODEL_DIR), train3Rows(readTrain3(), 0), { maxLength: 256, labels: false });
+  const scalars: StepScalars = { lr: 1e-3, stepSize: 1e-2, biasCorrection2Sqrt: Math.sqrt(1e-3), lambdaDocument: 1e-3, lambdaQuery: 5e-5, gradScale: 1, dropoutSeed: 0 };
+  const a = create();
+  const b = create();
+  try {
+    await b.prepare();
+    const ra = await a.update(batch, scalars);
+    const rb = await b.update(batch, scalars);
+    assert.equal(rb.loss, ra.loss);
+    assert.equal(rb.gradNorm, ra.gradNorm);
+    for (const p of a.params) assert.deepEqual(b.state.params.get(p.name), a.state.params.get(p.name), p.name);
+  } finally {
+    await a.release();
+    await b.release();
+  }
+});
