@@ -7,8 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dot, fromEntries } from "../../src/sparse/ops.js";
 import type { SparseVector } from "../../src/sparse/vector.js";
@@ -24,17 +23,12 @@ import { createIndex, addDocuments, deleteDocuments, mergeIndex } from "../../sr
 import { SparseIndex } from "../../src/index/sparse-index.js";
 import { encodeSegment, readSegmentFile } from "../../src/index/segment-file.js";
 import type { IndexDocument } from "../../src/index/segment-builder.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 /** Build knobs that prune nothing: every posting kept, summaries complete (component-wise maxima). */
 const KEEP_ALL: ApproximateSettings = { postingsPerTerm: 1e9, maxPostingsFactor: 1, clusterSize: 4, summaryEnergy: 1, summaryComponents: 255 };
 /** Search knobs that skip nothing: every query term, every cluster, every candidate rescored. */
 const VISIT_ALL = { queryTerms: 1e6, heapFactor: 1e-12, rescore: 1e4, docTerms: 1 << 30 };
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), "splade-approx-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /**
  * A small random corpus with topics, as learned sparse vectors have: each document draws most of its terms
@@ -186,8 +180,8 @@ function idRecall(index: SparseIndex, live: readonly IndexDocument[], queries: r
   return sum / queries.length;
 }
 
-test("an index on disk: several segments, deletes and merge keep approximate search exact-scored, live-only and above the recall threshold", async (t) => {
-  const dir = tempDir(t);
+test("an index on disk: several segments, deletes and merge keep approximate search exact-scored, live-only and above the recall threshold", async () => {
+  const dir = tempDir("splade-approx-");
   const queries = randomCorpus(9, 0, 40).queries;
   let live = documents(5, 0, 1500);
   await createIndex(dir, live, { settings: { blockSize: 16, superblockSize: 4 }, maxSegmentPostings: 20_000 });
@@ -217,8 +211,8 @@ test("an index on disk: several segments, deletes and merge keep approximate sea
   assert.deepEqual(hit.payload, { n: Number(hit.id.slice(4)) }, "payloads come back with approximate hits");
 });
 
-test("an index built without the approximate structures (or opened without them) refuses approximate search clearly, exact search still works", async (t) => {
-  const dir = tempDir(t);
+test("an index built without the approximate structures (or opened without them) refuses approximate search clearly, exact search still works", async () => {
+  const dir = tempDir("splade-approx-");
   const docs = documents(7, 0, 200);
   await createIndex(dir, docs, { settings: { approximate: false } });
   const index = await SparseIndex.open(dir);
@@ -226,7 +220,7 @@ test("an index built without the approximate structures (or opened without them)
   assert.throws(() => index.search(docs[0].vector, { approximate: true }), (e: unknown) => isSpladeError(e, "UNSUPPORTED") && (e as Error).message.includes("merge"));
   assert.equal(index.search(docs[0].vector, { k: 1 })[0].id, "doc-0");
 
-  const withStructures = tempDir(t);
+  const withStructures = tempDir("splade-approx-");
   await createIndex(withStructures, docs);
   const exactOnly = await SparseIndex.open(withStructures, { approximate: false });
   assert.equal(exactOnly.segments[0].segment.approximate, null);
@@ -234,7 +228,7 @@ test("an index built without the approximate structures (or opened without them)
 });
 
 test("the approximate structures round-trip through a segment file bit for bit", (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir("splade-approx-");
   const { docs, queries } = randomCorpus(8, 700, 10);
   const [built] = buildLive(docs, { ...APPROXIMATE_BUILD_DEFAULTS, postingsPerTerm: 15, clusterSize: 3 });
   const path = join(dir, "seg.seg");
@@ -252,8 +246,8 @@ test("the approximate structures round-trip through a segment file bit for bit",
   for (const query of queries) assert.deepEqual(searchSegments(reread, query, { k: 10, approximate: true }), searchSegments([built], query, { k: 10, approximate: true }));
 });
 
-test("a flipped byte in any approximate-search section is detected, naming the file", async (t) => {
-  const dir = tempDir(t);
+test("a flipped byte in any approximate-search section is detected, naming the file", async () => {
+  const dir = tempDir("splade-approx-");
   await createIndex(dir, documents(10, 0, 300), { settings: { blockSize: 8, superblockSize: 4 } });
   const path = join(dir, readdirSync(dir).find((f) => f.endsWith(".seg"))!);
   const original = readFileSync(path);

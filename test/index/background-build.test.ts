@@ -5,20 +5,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { addDocuments, createIndex } from "../../src/index/index-writer.js";
 import { SparseIndex } from "../../src/index/sparse-index.js";
 import { isSpladeError } from "../../src/util/errors.js";
 import type { IndexDocument } from "../../src/index/segment-builder.js";
 import { syntheticDocuments, syntheticVector, expectedHits } from "./helpers/corpus.js";
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), "splade-bgbuild-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from "../helpers/temp-dir.js";
 
 function segmentFiles(dir: string): Map<string, Buffer> {
   return new Map(readdirSync(dir).filter((n) => n.endsWith(".seg")).sort().map((n) => [n, readFileSync(join(dir, n))]));
@@ -35,8 +29,8 @@ const variants = [
 
 for (const variant of variants) {
   test(`background segment builds write the same files as one thread (${variant.name})`, async (t) => {
-    const background = tempDir(t);
-    const serial = tempDir(t);
+    const background = tempDir("splade-bgbuild-");
+    const serial = tempDir("splade-bgbuild-");
     const a = await createIndex(background, variant.docs, { settings: variant.settings, maxSegmentPostings: 2500 });
     const b = await createIndex(serial, variant.docs, { settings: variant.settings, maxSegmentPostings: 2500, backgroundBuild: false });
     assert.ok(a.segmentCount >= 3, `several segments (got ${a.segmentCount})`);
@@ -53,8 +47,8 @@ for (const variant of variants) {
   });
 }
 
-test("a write that fails while a segment is being built in the background leaves the previous index intact", async (t) => {
-  const dir = tempDir(t);
+test("a write that fails while a segment is being built in the background leaves the previous index intact", async () => {
+  const dir = tempDir("splade-bgbuild-");
   const first = syntheticDocuments(14, 0, 300);
   await createIndex(dir, first, { settings: { blockSize: 8, superblockSize: 4 } });
   const before = readFileSync(join(dir, "index.json"), "utf8");

@@ -10,13 +10,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createIndex, addDocuments, mergeIndex } from "../../src/index/index-writer.js";
 import { SparseIndex } from "../../src/index/sparse-index.js";
 import { termFrequencyVector, bm25Idf } from "../../src/index/bm25.js";
 import { byte4ToInt, intToByte4 } from "../../src/index/small-float.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const bm25 = { weighting: { kind: "bm25" as const, k1: 0.9, b: 0.4 } };
 const docs = [
@@ -25,14 +24,8 @@ const docs = [
   { id: "d3", vector: termFrequencyVector([1, 1, 1, 4]) },
 ];
 
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), "splade-bm25-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-test("BM25 scores match the hand-computed example", async (t) => {
-  const dir = tempDir(t);
+test("BM25 scores match the hand-computed example", async () => {
+  const dir = tempDir("splade-bm25-");
   await createIndex(dir, docs, { settings: bm25 });
   const index = await SparseIndex.open(dir);
   const hits = index.search(termFrequencyVector([1, 2]), { k: 10 });
@@ -45,8 +38,8 @@ test("BM25 scores match the hand-computed example", async (t) => {
   assert.ok(Math.abs(twice[0].score - 2 * Math.log(1 + 2.5 / 1.5) * (1 / 1.78)) < 2e-7);
 });
 
-test("idf follows the collection as documents are added; a merge recomputes avgdl", async (t) => {
-  const dir = tempDir(t);
+test("idf follows the collection as documents are added; a merge recomputes avgdl", async () => {
+  const dir = tempDir("splade-bm25-");
   await createIndex(dir, docs, { settings: bm25 });
   await addDocuments(dir, [{ id: "d4", vector: termFrequencyVector([1, 5]) }]);
   const index = await SparseIndex.open(dir);

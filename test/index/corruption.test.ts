@@ -3,18 +3,17 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, truncateSync, statSync, unlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, readdirSync, writeFileSync, truncateSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { createIndex, deleteDocuments } from "../../src/index/index-writer.js";
 import { SparseIndex } from "../../src/index/sparse-index.js";
 import { encodeBinaryFile } from "../../src/index/binary-file.js";
 import { isSpladeError, type SpladeErrorCode } from "../../src/util/errors.js";
 import { syntheticDocuments } from "./helpers/corpus.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 async function freshIndex(t: { after(fn: () => void): void }, seed = 1): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "splade-corrupt-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("splade-corrupt-");
   await createIndex(dir, syntheticDocuments(seed, 0, 300, { payload: true }), { settings: { blockSize: 8, superblockSize: 4 } });
   return dir;
 }

@@ -8,8 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { SparseIndex } from "../../src/index/sparse-index.js";
 import { hasManifest } from "../../src/index/manifest.js";
@@ -18,6 +17,7 @@ import { isDeleted } from "../../src/index/segment-query.js";
 import { Rng } from "../../src/util/rng.js";
 import { expectedDocuments } from "./helpers/writer-schedule.js";
 import { syntheticVector, expectedHits } from "./helpers/corpus.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const CHILD = join(import.meta.dirname, "helpers", "kill-writer-child.ts");
 
@@ -48,8 +48,7 @@ function liveIds(index: SparseIndex): string[] {
 }
 
 test("killing a writer at random moments never loses or damages the index", { timeout: 120_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "splade-kill-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("splade-kill-");
   const rng = new Rng(2024);
   const queries = Array.from({ length: 5 }, (_, i) => syntheticVector(777, i, 3000, 8));
   let kills = 0;

@@ -10,8 +10,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { addDocuments, createIndex, deleteDocuments, mergeTail } from "../../src/index/index-writer.js";
 import { SparseIndex } from "../../src/index/sparse-index.js";
@@ -24,12 +23,7 @@ import { segmentDocId } from "../../src/index/segment.js";
 import { isSpladeError } from "../../src/util/errors.js";
 import type { IndexDocument } from "../../src/index/segment-builder.js";
 import { syntheticDocuments, syntheticVector, expectedHits } from "./helpers/corpus.js";
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), "splade-llw-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from "../helpers/temp-dir.js";
 
 const small = { blockSize: 8, superblockSize: 4 };
 const queries = Array.from({ length: 12 }, (_, i) => syntheticVector(55, i, 200, 6));
@@ -49,7 +43,7 @@ function liveIds(index: SparseIndex): string[] {
 
 for (const variant of [{ name: "f32", settings: small }, { name: "u8", settings: { ...small, impact: "u8" as const } }, { name: "bm25", settings: { ...small, weighting: { kind: "bm25" as const, k1: 0.9, b: 0.4 } } }]) {
   test(`storedImpacts and storedVector equal the forward view, and explain sums to the score (${variant.name})`, async (t) => {
-    const dir = tempDir(t);
+    const dir = tempDir("splade-llw-");
     const docs = variant.name === "bm25" ? countDocuments(0, 300) : syntheticDocuments(3, 0, 300);
     await createIndex(dir, docs, { settings: variant.settings, maxSegmentPostings: 1500 });
     const index = await SparseIndex.open(dir);
@@ -81,8 +75,8 @@ for (const variant of [{ name: "f32", settings: small }, { name: "u8", settings:
   });
 }
 
-test("IndexReader re-opens after add, delete and mergeTail like a fresh open, re-using unchanged segments", async (t) => {
-  const dir = tempDir(t);
+test("IndexReader re-opens after add, delete and mergeTail like a fresh open, re-using unchanged segments", async () => {
+  const dir = tempDir("splade-llw-");
   let live = syntheticDocuments(4, 0, 200, { payload: true });
   await createIndex(dir, live, { settings: small });
   const reader = new IndexReader(dir);
@@ -117,8 +111,8 @@ test("IndexReader re-opens after add, delete and mergeTail like a fresh open, re
   await assert.rejects(mergeTail(dir, 3), (e: unknown) => isSpladeError(e, "INVALID_ARGUMENT") && e.message.includes("2 segment(s)"));
 });
 
-test("mergeTail on a BM25 index recomputes the tail with the collection's avgdl and keeps search exact", async (t) => {
-  const dir = tempDir(t);
+test("mergeTail on a BM25 index recomputes the tail with the collection's avgdl and keeps search exact", async () => {
+  const dir = tempDir("splade-llw-");
   const settings = { ...small, weighting: { kind: "bm25" as const, k1: 0.9, b: 0.4 } };
   await createIndex(dir, countDocuments(0, 100), { settings });
   for (let i = 0; i < 4; i++) await addDocuments(dir, countDocuments(100 + i * 5, 5));
@@ -133,8 +127,8 @@ test("mergeTail on a BM25 index recomputes the tail with the collection's avgdl 
   }
 });
 
-test("holdIndexLock: this process writes under the held lock, other holders are refused, release removes it", async (t) => {
-  const dir = tempDir(t);
+test("holdIndexLock: this process writes under the held lock, other holders are refused, release removes it", async () => {
+  const dir = tempDir("splade-llw-");
   await createIndex(dir, syntheticDocuments(5, 0, 20), { settings: small });
   const lock = holdIndexLock(dir);
   assert.ok(existsSync(join(dir, LOCK_FILE)));

@@ -6,16 +6,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createIndex } from "../../src/index/index-writer.js";
 import { SparseIndex } from "../../src/index/sparse-index.js";
 import { syntheticDocuments } from "./helpers/corpus.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
-test("opening an index while another process keeps adding and merging always succeeds, on a whole generation", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "splade-open-merge-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+test("opening an index while another process keeps adding and merging always succeeds, on a whole generation", async () => {
+  const dir = tempDir("splade-open-merge-");
   await createIndex(dir, syntheticDocuments(11, 0, 400));
   const writer = spawn(process.execPath, ["--import", "tsx", join("test", "index", "helpers", "churn-writer.ts"), dir, "4000"], { stdio: ["ignore", "pipe", "inherit"] });
   let output = "";

@@ -4,19 +4,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { createIndex, addDocuments, deleteDocuments, mergeIndex } from "../../src/index/index-writer.js";
 import { SparseIndex } from "../../src/index/sparse-index.js";
 import { isSpladeError } from "../../src/util/errors.js";
 import { syntheticDocuments, syntheticVector, expectedHits } from "./helpers/corpus.js";
-
-function tempDir(t: { after(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), "splade-index-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from "../helpers/temp-dir.js";
 
 const queries = Array.from({ length: 20 }, (_, i) => syntheticVector(99, i, 200, 6));
 const small = { blockSize: 8, superblockSize: 4 };
@@ -30,8 +24,8 @@ function assertSearchEquals(index: SparseIndex, live: Parameters<typeof expected
   }
 }
 
-test("build then open: search equals brute force, payloads and stats come back", async (t) => {
-  const dir = tempDir(t);
+test("build then open: search equals brute force, payloads and stats come back", async () => {
+  const dir = tempDir("splade-index-");
   const docs = syntheticDocuments(1, 0, 700, { payload: true });
   const result = await createIndex(dir, docs, { settings: small, model: { kind: "test" }, maxSegmentPostings: 3000 });
   assert.ok(result.segmentCount > 1, "several segments were flushed");
@@ -46,8 +40,8 @@ test("build then open: search equals brute force, payloads and stats come back",
   assert.equal(stats.postingCount, docs.reduce((n, d) => n + d.vector.indices.length, 0));
 });
 
-test("u8 impacts: an opened index answers exactly over its dequantized weights, close to float32", async (t) => {
-  const dir = tempDir(t);
+test("u8 impacts: an opened index answers exactly over its dequantized weights, close to float32", async () => {
+  const dir = tempDir("splade-index-");
   const docs = syntheticDocuments(2, 0, 400);
   await createIndex(dir, docs, { settings: { ...small, impact: "u8" } });
   const index = await SparseIndex.open(dir);
@@ -59,8 +53,8 @@ test("u8 impacts: an opened index answers exactly over its dequantized weights, 
   }
 });
 
-test("add, delete and merge keep search equal to brute force over the live documents", async (t) => {
-  const dir = tempDir(t);
+test("add, delete and merge keep search equal to brute force over the live documents", async () => {
+  const dir = tempDir("splade-index-");
   let live = syntheticDocuments(3, 0, 300);
   await createIndex(dir, live, { settings: small });
   const more = syntheticDocuments(3, 300, 200);
@@ -89,8 +83,8 @@ test("add, delete and merge keep search equal to brute force over the live docum
   await assert.rejects(addDocuments(dir, [{ id: live[0].id, vector: syntheticVector(3, 10_001) }]), (e) => isSpladeError(e, "INVALID_ARGUMENT"));
 });
 
-test("an empty index opens and finds nothing; an existing index is not overwritten by accident", async (t) => {
-  const dir = tempDir(t);
+test("an empty index opens and finds nothing; an existing index is not overwritten by accident", async () => {
+  const dir = tempDir("splade-index-");
   await createIndex(dir, []);
   const index = await SparseIndex.open(dir);
   assert.deepEqual(index.search(queries[0]), []);

@@ -5,8 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { readSafetensors } from "../../src/safetensors/index.js";
 import { BertTokenizer } from "../../src/tokenizer/index.js";
@@ -16,6 +15,7 @@ import { loadTrainingModel } from "../../src/train/model-source.js";
 import { isSpladeError } from "../../src/util/errors.js";
 import { FIXTURES } from "../parity/golden.js";
 import { MODEL_DIR } from "./fixture.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const tokenizer = BertTokenizer.fromModelDir(MODEL_DIR);
 const id = (token: string) => tokenizer.tokenToId(token)!;
@@ -51,29 +51,25 @@ function files(dir: string): string[] {
 }
 
 test("init-model --inference-free writes the layout Router.for_query_document saves, and it loads for training", async () => {
-  const root = mkdtempSync(join(tmpdir(), "splade-if-"));
-  try {
-    const weight = new Float32Array(30522).map((_, i) => (i % 7 === 0 ? i / 1000 : 0));
-    const model = { architecture: "distilbert" as const, layers: 1, dim: 16, heads: 2, maxPositions: 128, vocab: join(MODEL_DIR, "vocab.txt"), tokenizerJson: join(MODEL_DIR, "tokenizer.json"), seed: 1 };
-    initInferenceFreeFolder(root, { model, queryWeight: weight });
-    const fixture = join(FIXTURES, "tiny-inference-free-splade");
-    assert.deepEqual(files(root), files(fixture));
-    for (const f of ["router_config.json", "modules.json", "query_0_SparseStaticEmbedding/config.json"]) {
-      assert.ok(readFileSync(join(root, f)).equals(readFileSync(join(fixture, f))), `${f} is byte-identical to sentence-transformers' save`);
-    }
-    const json = (dir: string, f: string) => JSON.parse(readFileSync(join(dir, f), "utf8")) as Record<string, unknown>;
-    for (const f of ["config_sentence_transformers.json", "document_1_SpladePooling/config.json", "document_0_MLMTransformer/sentence_bert_config.json"]) {
-      assert.deepEqual(Object.keys(json(root, f)), Object.keys(json(fixture, f)), f);
-    }
-    assert.deepEqual(json(root, "document_0_MLMTransformer/sentence_bert_config.json"), { max_seq_length: 128, do_lower_case: false });
-    const source = await loadTrainingModel(root);
-    assert.deepEqual(source.router!.static.weight, weight);
-    assert.deepEqual([source.router!.static.frozen, source.config.hidden, source.maxSeqLength], [false, 16, 128]);
-
-    initInferenceFreeFolder(join(root, "frozen"), { model, queryWeight: weight, frozen: true });
-    assert.equal((await loadTrainingModel(join(root, "frozen"))).router!.static.frozen, true);
-    assert.throws(() => initInferenceFreeFolder(join(root, "bad"), { model, queryWeight: new Float32Array(5) }), (e) => isSpladeError(e, "INVALID_ARGUMENT"));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
+  const root = tempDir("splade-if-");
+  const weight = new Float32Array(30522).map((_, i) => (i % 7 === 0 ? i / 1000 : 0));
+  const model = { architecture: "distilbert" as const, layers: 1, dim: 16, heads: 2, maxPositions: 128, vocab: join(MODEL_DIR, "vocab.txt"), tokenizerJson: join(MODEL_DIR, "tokenizer.json"), seed: 1 };
+  initInferenceFreeFolder(root, { model, queryWeight: weight });
+  const fixture = join(FIXTURES, "tiny-inference-free-splade");
+  assert.deepEqual(files(root), files(fixture));
+  for (const f of ["router_config.json", "modules.json", "query_0_SparseStaticEmbedding/config.json"]) {
+    assert.ok(readFileSync(join(root, f)).equals(readFileSync(join(fixture, f))), `${f} is byte-identical to sentence-transformers' save`);
   }
+  const json = (dir: string, f: string) => JSON.parse(readFileSync(join(dir, f), "utf8")) as Record<string, unknown>;
+  for (const f of ["config_sentence_transformers.json", "document_1_SpladePooling/config.json", "document_0_MLMTransformer/sentence_bert_config.json"]) {
+    assert.deepEqual(Object.keys(json(root, f)), Object.keys(json(fixture, f)), f);
+  }
+  assert.deepEqual(json(root, "document_0_MLMTransformer/sentence_bert_config.json"), { max_seq_length: 128, do_lower_case: false });
+  const source = await loadTrainingModel(root);
+  assert.deepEqual(source.router!.static.weight, weight);
+  assert.deepEqual([source.router!.static.frozen, source.config.hidden, source.maxSeqLength], [false, 16, 128]);
+
+  initInferenceFreeFolder(join(root, "frozen"), { model, queryWeight: weight, frozen: true });
+  assert.equal((await loadTrainingModel(join(root, "frozen"))).router!.static.frozen, true);
+  assert.throws(() => initInferenceFreeFolder(join(root, "bad"), { model, queryWeight: new Float32Array(5) }), (e) => isSpladeError(e, "INVALID_ARGUMENT"));
 });

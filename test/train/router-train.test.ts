@@ -7,8 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { readSafetensors } from "../../src/safetensors/index.js";
 import { tokenizeRows } from "../../src/train/data/tokenize.js";
@@ -22,6 +21,7 @@ import { train } from "../../src/train/trainer.js";
 import { isSpladeError } from "../../src/util/errors.js";
 import { FIXTURES } from "../parity/golden.js";
 import { readTrain3, train3Rows } from "./fixture.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const ST_NATIVE = join(FIXTURES, "tiny-inference-free-splade");
 const OPENSEARCH = join(FIXTURES, "tiny-opensearch-inference-free");
@@ -62,35 +62,27 @@ function assertLayoutLike(written: string, fixture: string, options: { without?:
 }
 
 test("a trained Router model is written in sentence-transformers' layout, file by file as the fixture", async () => {
-  const root = mkdtempSync(join(tmpdir(), "splade-router-"));
-  try {
-    const model = await loadTrainingModel(ST_NATIVE);
-    await train({ model, rows: rows(), outputDir: root, options });
-    assertLayoutLike(root, ST_NATIVE);
-    assertLayoutLike(join(root, "checkpoint-2"), ST_NATIVE, { extra: ["optimizer.safetensors", "trainer_state.json"] });
-    const trained = readSafetensors(join(root, "query_0_SparseStaticEmbedding", "model.safetensors")).float32("weight");
-    const changed = trained.reduce((n, w, i) => n + (w !== model.router!.static.weight[i] ? 1 : 0), 0);
-    assert.ok(changed > 20 && changed < 200, `the query weights of the batches' query tokens moved (${changed})`);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  const root = tempDir("splade-router-");
+  const model = await loadTrainingModel(ST_NATIVE);
+  await train({ model, rows: rows(), outputDir: root, options });
+  assertLayoutLike(root, ST_NATIVE);
+  assertLayoutLike(join(root, "checkpoint-2"), ST_NATIVE, { extra: ["optimizer.safetensors", "trainer_state.json"] });
+  const trained = readSafetensors(join(root, "query_0_SparseStaticEmbedding", "model.safetensors")).float32("weight");
+  const changed = trained.reduce((n, w, i) => n + (w !== model.router!.static.weight[i] ? 1 : 0), 0);
+  assert.ok(changed > 20 && changed < 200, `the query weights of the batches' query tokens moved (${changed})`);
 });
 
 test("opensearch layout with a frozen query side: the MLM trains, the static weight is kept, idf.json is not copied", async () => {
-  const root = mkdtempSync(join(tmpdir(), "splade-router-"));
-  try {
-    const model = await loadTrainingModel(OPENSEARCH);
-    await train({ model, rows: rows(), outputDir: root, options: { ...options, learningRateMapping: undefined } });
-    assertLayoutLike(root, OPENSEARCH, { without: ["idf.json"] });
-    const path = "query_0_SparseStaticEmbedding/model.safetensors";
-    assert.deepEqual(readSafetensors(join(root, path)).float32("weight"), readSafetensors(join(OPENSEARCH, path)).float32("weight"), "frozen: unchanged");
-    const before = readSafetensors(join(OPENSEARCH, "model.safetensors")).float32("vocab_transform.weight");
-    assert.notDeepEqual(readSafetensors(join(root, "model.safetensors")).float32("vocab_transform.weight"), before, "the document MLM trained");
-    // Frozen weights are no parameter: a learning-rate pattern for them matches nothing.
-    await assert.rejects(train({ model, rows: rows(), outputDir: join(root, "x"), options }), (e) => isSpladeError(e, "INVALID_ARGUMENT") && /no parameter matches/.test((e as Error).message));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  const root = tempDir("splade-router-");
+  const model = await loadTrainingModel(OPENSEARCH);
+  await train({ model, rows: rows(), outputDir: root, options: { ...options, learningRateMapping: undefined } });
+  assertLayoutLike(root, OPENSEARCH, { without: ["idf.json"] });
+  const path = "query_0_SparseStaticEmbedding/model.safetensors";
+  assert.deepEqual(readSafetensors(join(root, path)).float32("weight"), readSafetensors(join(OPENSEARCH, path)).float32("weight"), "frozen: unchanged");
+  const before = readSafetensors(join(OPENSEARCH, "model.safetensors")).float32("vocab_transform.weight");
+  assert.notDeepEqual(readSafetensors(join(root, "model.safetensors")).float32("vocab_transform.weight"), before, "the document MLM trained");
+  // Frozen weights are no parameter: a learning-rate pattern for them matches nothing.
+  await assert.rejects(train({ model, rows: rows(), outputDir: join(root, "x"), options }), (e) => isSpladeError(e, "INVALID_ARGUMENT") && /no parameter matches/.test((e as Error).message));
 });
 
 async function firstUpdate(o: { staticLr: number; nonNegative: boolean }) {
@@ -150,25 +142,21 @@ test("static weights are projected onto ≥ 0 after the update, unless negative 
 });
 
 test("a Router run resumed from checkpoint-1 ends bit-identical, and the saved folder reloads with the trained weights", async () => {
-  const root = mkdtempSync(join(tmpdir(), "splade-router-"));
-  try {
-    const model = await loadTrainingModel(ST_NATIVE);
-    const o = { ...options, dropout: true };
-    await train({ model, rows: rows(), outputDir: join(root, "a"), options: o });
-    const controller = new AbortController();
-    await assert.rejects(train({ model, rows: rows(), outputDir: join(root, "b"), options: o, signal: controller.signal, onStep: (r) => r.step === 1 && controller.abort() }), (e) => isSpladeError(e, "CANCELLED"));
-    await train({ model, rows: rows(), outputDir: join(root, "b"), options: o, resumeFrom: join(root, "b", "checkpoint-1") });
-    for (const f of ["query_0_SparseStaticEmbedding/model.safetensors", "document_0_MLMTransformer/model.safetensors", "checkpoint-2/optimizer.safetensors"]) {
-      assert.ok(readFileSync(join(root, "a", f)).equals(readFileSync(join(root, "b", f))), `${f} differs`);
-    }
-    const reloaded = await loadTrainingModel(join(root, "a"));
-    assert.ok(reloaded.router, "the output is a Router model again");
-    const fromDisk = trainingWeights(reloaded);
-    const fromCheckpoint = trainingWeights(model, join(root, "a", "checkpoint-2"));
-    for (const [name, shape] of [[STATIC, [30522]], ["vocab_transform.weight", [32, 32]]] as const) {
-      assert.deepEqual(fromDisk(name, [...shape]), fromCheckpoint(name, [...shape]), name);
-    }
-  } finally {
-    rmSync(root, { recursive: true, force: true });
+  const root = tempDir("splade-router-");
+  const model = await loadTrainingModel(ST_NATIVE);
+  const o = { ...options, dropout: true };
+  await train({ model, rows: rows(), outputDir: join(root, "a"), options: o });
+  const controller = new AbortController();
+  await assert.rejects(train({ model, rows: rows(), outputDir: join(root, "b"), options: o, signal: controller.signal, onStep: (r) => r.step === 1 && controller.abort() }), (e) => isSpladeError(e, "CANCELLED"));
+  await train({ model, rows: rows(), outputDir: join(root, "b"), options: o, resumeFrom: join(root, "b", "checkpoint-1") });
+  for (const f of ["query_0_SparseStaticEmbedding/model.safetensors", "document_0_MLMTransformer/model.safetensors", "checkpoint-2/optimizer.safetensors"]) {
+    assert.ok(readFileSync(join(root, "a", f)).equals(readFileSync(join(root, "b", f))), `${f} differs`);
+  }
+  const reloaded = await loadTrainingModel(join(root, "a"));
+  assert.ok(reloaded.router, "the output is a Router model again");
+  const fromDisk = trainingWeights(reloaded);
+  const fromCheckpoint = trainingWeights(model, join(root, "a", "checkpoint-2"));
+  for (const [name, shape] of [[STATIC, [30522]], ["vocab_transform.weight", [32, 32]]] as const) {
+    assert.deepEqual(fromDisk(name, [...shape]), fromCheckpoint(name, [...shape]), name);
   }
 });
