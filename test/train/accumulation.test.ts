@@ -12,25 +12,30 @@ import { tokenizeRows } from "../../src/train/data/tokenize.js";
 import { StepRunner, type StepScalars } from "../../src/train/step-runner.js";
 import { MODEL_DIR, readTrain3, train3Rows } from "./fixture.js";
 
+const weights = CheckpointWeights.open(`${MODEL_DIR}/model.safetensors`);
+const batch = tokenizeRows(BertTokenizer.fromModelDir(MODEL_DIR), train3Rows(readTrain3(), 0), { maxLength: 256, labels: false });
+const SCALARS: StepScalars = { lr: 1e-3, stepSize: 1e-2, biasCorrection2Sqrt: Math.sqrt(1e-3), lambdaDocument: 1e-3, lambdaQuery: 5e-5, gradScale: 1, dropoutSeed: 0 };
+
+/** A step runner over the fixture model: SpladeLoss (MNRL + FLOPS), AdamW with clipping, three columns. */
+function createRunner(dropout: boolean): StepRunner {
+  return StepRunner.create(
+    {
+      config: readTransformerConfig(`${MODEL_DIR}/config.json`),
+      pooling: { pooling: "max", activation: "relu" },
+      loss: { base: { kind: "mnrl", scale: 1 }, documentRegularizerWeight: 1e-3, queryRegularizerWeight: 5e-5, useDocumentRegularizerOnly: false },
+      optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 },
+      columns: 3,
+      dropout,
+    },
+    (key, shape) => weights.get(key, shape),
+    { threads: 1 },
+  );
+}
+
 test("accumulate(b, ½) + update(b, ½) equals update(b, 1)", async () => {
-  const weights = CheckpointWeights.open(`${MODEL_DIR}/model.safetensors`);
-  const create = () =>
-    StepRunner.create(
-      {
-        config: readTransformerConfig(`${MODEL_DIR}/config.json`),
-        pooling: { pooling: "max", activation: "relu" },
-        loss: { base: { kind: "mnrl", scale: 1 }, documentRegularizerWeight: 1e-3, queryRegularizerWeight: 5e-5, useDocumentRegularizerOnly: false },
-        optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 },
-        columns: 3,
-        dropout: true,
-      },
-      (key, shape) => weights.get(key, shape),
-      { threads: 1 },
-    );
-  const batch = tokenizeRows(BertTokenizer.fromModelDir(MODEL_DIR), train3Rows(readTrain3(), 0), { maxLength: 256, labels: false });
-  const scalars: StepScalars = { lr: 1e-3, stepSize: 1e-2, biasCorrection2Sqrt: Math.sqrt(1e-3), lambdaDocument: 1e-3, lambdaQuery: 5e-5, gradScale: 1, dropoutSeed: 5 };
-  const a = create();
-  const b = create();
+  const scalars: StepScalars = { ...SCALARS, dropoutSeed: 5 };
+  const a = createRunner(true);
+  const b = createRunner(true);
   try {
     const ra = await a.update(batch, scalars);
     const rb1 = await b.accumulate(batch, { ...scalars, gradScale: 0.5 });
@@ -48,28 +53,12 @@ test("accumulate(b, ½) + update(b, ½) equals update(b, 1)", async () => {
 });
 
 test("prepare() creates the step session ahead: the first update after it equals one without it", async () => {
-  const weights = CheckpointWeights.open(`${MODEL_DIR}/model.safetensors`);
-  const create = () =>
-    StepRunner.create(
-      {
-        config: readTransformerConfig(`${MODEL_DIR}/config.json`),
-        pooling: { pooling: "max", activation: "relu" },
-        loss: { base: { kind: "mnrl", scale: 1 }, documentRegularizerWeight: 1e-3, queryRegularizerWeight: 5e-5, useDocumentRegularizerOnly: false },
-        optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 },
-        columns: 3,
-        dropout: false,
-      },
-      (key, shape) => weights.get(key, shape),
-      { threads: 1 },
-    );
-  const batch = tokenizeRows(BertTokenizer.fromModelDir(MODEL_DIR), train3Rows(readTrain3(), 0), { maxLength: 256, labels: false });
-  const scalars: StepScalars = { lr: 1e-3, stepSize: 1e-2, biasCorrection2Sqrt: Math.sqrt(1e-3), lambdaDocument: 1e-3, lambdaQuery: 5e-5, gradScale: 1, dropoutSeed: 0 };
-  const a = create();
-  const b = create();
+  const a = createRunner(false);
+  const b = createRunner(false);
   try {
     await b.prepare();
-    const ra = await a.update(batch, scalars);
-    const rb = await b.update(batch, scalars);
+    const ra = await a.update(batch, SCALARS);
+    const rb = await b.update(batch, SCALARS);
     assert.equal(rb.loss, ra.loss);
     assert.equal(rb.gradNorm, ra.gradNorm);
     for (const p of a.params) assert.deepEqual(b.state.params.get(p.name), a.state.params.get(p.name), p.name);
