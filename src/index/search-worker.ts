@@ -8,6 +8,7 @@ import type { LiveSegment } from "./segment-query.js";
 import { SearchScratch } from "./segment-query.js";
 import { searchSegments, type SearchAlgorithm } from "./search.js";
 import type { ApproximateSearchOptions } from "./approximate-search.js";
+import { errorData, type ErrorData } from "../util/errors.js";
 
 export interface WorkerInit {
   readonly segments: ReadonlyArray<{ segment: Segment; deleted: Uint32Array | null; baseOrdinal: number }>;
@@ -26,7 +27,7 @@ export interface WorkerRequest {
 export interface WorkerReply {
   readonly id: number;
   readonly results?: Array<{ ordinals: Float64Array; scores: Float64Array }>;
-  readonly error?: { message: string; code?: string };
+  readonly error?: ErrorData;
 }
 
 const init = workerData as WorkerInit;
@@ -43,7 +44,6 @@ parentPort!.on("message", (request: WorkerRequest) => {
     });
     parentPort!.postMessage({ id: request.id, results } satisfies WorkerReply);
   } catch (error) {
-    const e = error as Error & { code?: string };
-    parentPort!.postMessage({ id: request.id, error: { message: e.message, code: e.code } } satisfies WorkerReply);
+    parentPort!.postMessage({ id: request.id, error: errorData(error) } satisfies WorkerReply);
   }
 });

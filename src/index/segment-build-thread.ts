@@ -7,7 +7,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../util/worker.js";
-import { SpladeError, type SpladeErrorCode } from "../util/errors.js";
+import { errorFromData } from "../util/errors.js";
 import type { CollectedDocuments, SegmentBuilderOptions } from "./segment-builder.js";
 import type { ManifestSegment } from "./manifest.js";
 import type { BuildReply, BuildRequest } from "./segment-build-worker.js";
@@ -40,7 +40,7 @@ export class SegmentBuildThread {
     worker.postMessage(request, transferList(documents));
     return reply.then((r) => {
       this.pending = null;
-      if (r.error !== undefined) throw new SpladeError((r.error.code as SpladeErrorCode | undefined) ?? "RUNTIME", r.error.message, r.error.path === undefined ? {} : { path: r.error.path });
+      if (r.error !== undefined) throw errorFromData(r.error, "segment build thread");
       return r.entry!;
     });
   }

@@ -7,6 +7,7 @@ import { parentPort } from "node:worker_threads";
 import { buildSegment, type CollectedDocuments, type SegmentBuilderOptions } from "./segment-builder.js";
 import { writeSegment } from "./index-files.js";
 import type { ManifestSegment } from "./manifest.js";
+import { errorData, type ErrorData } from "../util/errors.js";
 
 export interface BuildRequest {
   readonly dir: string;
@@ -18,7 +19,7 @@ export interface BuildRequest {
 
 export interface BuildReply {
   readonly entry?: ManifestSegment;
-  readonly error?: { message: string; code?: string; path?: string };
+  readonly error?: ErrorData;
 }
 
 parentPort!.on("message", (request: BuildRequest) => {
@@ -26,7 +27,6 @@ parentPort!.on("message", (request: BuildRequest) => {
     const segment = buildSegment(request.options, request.documents, { avgDocLength: request.avgDocLength });
     parentPort!.postMessage({ entry: writeSegment(request.dir, request.file, segment) } satisfies BuildReply);
   } catch (error) {
-    const e = error as Error & { code?: string; path?: string };
-    parentPort!.postMessage({ error: { message: e.message, code: e.code, path: e.path } } satisfies BuildReply);
+    parentPort!.postMessage({ error: errorData(error) } satisfies BuildReply);
   }
 });

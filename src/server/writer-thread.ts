@@ -4,7 +4,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../util/worker.js";
-import { SpladeError, type SpladeErrorCode } from "../util/errors.js";
+import { errorData, errorFromData, SpladeError, type ErrorData } from "../util/errors.js";
 import type { IndexDocument } from "../index/segment-builder.js";
 import type { WriterInit, WriterReply, WriterRequest } from "./writer-worker.js";
 
@@ -14,9 +14,7 @@ function startWorker(init: WriterInit): Worker {
   return startModuleWorker(import.meta.url, "./writer-worker", { workerData: init });
 }
 
-function toError(error: NonNullable<WriterReply["error"]>): Error {
-  return error.code !== undefined ? new SpladeError(error.code as SpladeErrorCode, error.message) : new SpladeError("RUNTIME", `index writer: ${error.message}`);
-}
+const toError = (error: ErrorData) => errorFromData(error, "index writer");
 
 export class WriterThread {
   private readonly pending = new Map<number, Pending>();
@@ -73,7 +71,7 @@ export class WriterThread {
 
   private fail(error: Error): void {
     this.failure ??= error;
-    for (const entry of this.pending.values()) entry.resolve({ id: -1, error: { message: error.message, code: (error as SpladeError).code } });
+    for (const entry of this.pending.values()) entry.resolve({ id: -1, error: errorData(error) });
     this.pending.clear();
   }
 

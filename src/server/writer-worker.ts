@@ -8,7 +8,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { SpladeError } from "../util/errors.js";
+import { errorData, SpladeError, type ErrorData } from "../util/errors.js";
 import { holdIndexLock } from "../index/index-lock.js";
 import { addDocuments, deleteDocuments, mergeTail } from "../index/index-writer.js";
 import type { IndexDocument } from "../index/segment-builder.js";
@@ -27,7 +27,7 @@ export type WriterRequest =
 export interface WriterReply {
   readonly id: number;
   readonly generation?: number;
-  readonly error?: { readonly message: string; readonly code?: string };
+  readonly error?: ErrorData;
 }
 
 /** Documents between two pauses (where an abort is noticed). */
@@ -48,8 +48,7 @@ async function* feed(documents: readonly IndexDocument[]): AsyncGenerator<IndexD
 }
 
 function fail(id: number, error: unknown): void {
-  const e = error as Error & { code?: string };
-  port.postMessage({ id, error: { message: e?.message ?? String(error), code: e?.code } } satisfies WriterReply);
+  port.postMessage({ id, error: errorData(error) } satisfies WriterReply);
 }
 
 let lock: ReturnType<typeof holdIndexLock>;

@@ -33,6 +33,26 @@ export function isSpladeError(e: unknown, code?: SpladeErrorCode): e is SpladeEr
   return e instanceof SpladeError && (code === undefined || e.code === code);
 }
 
+/** An error as a worker thread posts it back to its caller (a structured clone keeps no class). */
+export interface ErrorData {
+  readonly message: string;
+  /** Only a SpladeError's code: other errors' codes (an fs error's "ENOSPC") are not SpladeErrorCodes. */
+  readonly code?: SpladeErrorCode;
+  readonly path?: string;
+}
+
+/** What a worker posts for `error`: a SpladeError with its code and path, anything else by its message. */
+export function errorData(error: unknown): ErrorData {
+  if (error instanceof SpladeError) return { message: error.message, code: error.code, ...(error.path === undefined ? {} : { path: error.path }) };
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The caller's side of errorData: the SpladeError again, or RUNTIME with `context` naming the thread. */
+export function errorFromData(data: ErrorData, context: string): SpladeError {
+  if (data.code !== undefined) return new SpladeError(data.code, data.message, data.path === undefined ? {} : { path: data.path });
+  return new SpladeError("RUNTIME", `${context}: ${data.message}`);
+}
+
 /** Throws INVALID_ARGUMENT with `message` unless `condition` holds. */
 export function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new SpladeError("INVALID_ARGUMENT", message);
