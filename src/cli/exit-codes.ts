@@ -1,7 +1,7 @@
 /**
  * Maps library errors to process exit codes and one-line messages. The only place where SpladeError codes
  * become user-facing text. Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 bad input file,
- * 4 not found, 5 network/offline, 6 unsupported, 7 runtime.
+ * 4 not found, 5 network/offline, 6 unsupported, 7 runtime, 8 file system (disk full, permissions).
  */
 import { SpladeError, type SpladeErrorCode } from "../util/errors.js";
 
@@ -16,6 +16,7 @@ const EXIT_BY_CODE: Record<SpladeErrorCode, number> = {
   OFFLINE: 5,
   UNSUPPORTED: 6,
   RUNTIME: 7,
+  IO: 8,
   CANCELLED: 130,
 };
 

@@ -11,12 +11,13 @@
  *   config_sentence_transformers.json (prompts "" for query and document, dot similarity)
  * Class paths are sentence-transformers v5.0's, which every later release still loads.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeSafetensors } from "../safetensors/index.js";
 import { SpladeError } from "../util/errors.js";
 import { initModelFolder, type InitModelOptions } from "./init-model.js";
 import type { TransformerConfig } from "../model/config.js";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
 
 export const INFERENCE_FREE_MODULES = {
   query: "query_0_SparseStaticEmbedding",
@@ -56,31 +57,31 @@ export function initInferenceFreeFolder(dir: string, o: InferenceFreeInitOptions
   }
   const tokenizerConfig = JSON.parse(readFileSync(join(mlmDir, "tokenizer_config.json"), "utf8")) as { model_max_length?: number };
   const maxSeqLength = Math.min(config.maxPositions, tokenizerConfig.model_max_length ?? config.maxPositions);
-  writeFileSync(join(mlmDir, "sentence_bert_config.json"), json({ max_seq_length: maxSeqLength, do_lower_case: false }, 4));
+  writeFileAtomicSync(join(mlmDir, "sentence_bert_config.json"), json({ max_seq_length: maxSeqLength, do_lower_case: false }, 4));
 
   const queryDir = join(dir, INFERENCE_FREE_MODULES.query);
   mkdirSync(queryDir, { recursive: true });
   for (const f of MLM_TOKENIZER_FILES) {
     try {
-      writeFileSync(join(queryDir, f), readFileSync(join(mlmDir, f)));
+      writeFileAtomicSync(join(queryDir, f), readFileSync(join(mlmDir, f)));
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code !== "ENOENT") throw cause; // tokenizer.json is optional
     }
   }
-  writeFileSync(join(queryDir, "config.json"), json({ frozen: o.frozen ?? false }, 4));
+  writeFileAtomicSync(join(queryDir, "config.json"), json({ frozen: o.frozen ?? false }, 4));
   writeSafetensors(join(queryDir, "model.safetensors"), [{ name: "weight", dtype: "F32", shape: [config.vocabSize], data: o.queryWeight }], { format: "pt" });
 
   const poolingDir = join(dir, INFERENCE_FREE_MODULES.pooling);
   mkdirSync(poolingDir, { recursive: true });
-  writeFileSync(join(poolingDir, "config.json"), json({ pooling_strategy: "max", activation_function: "relu", word_embedding_dimension: config.vocabSize }, 4));
+  writeFileAtomicSync(join(poolingDir, "config.json"), json({ pooling_strategy: "max", activation_function: "relu", word_embedding_dimension: config.vocabSize }, 4));
 
   const { query, mlm, pooling } = INFERENCE_FREE_MODULES;
-  writeFileSync(
+  writeFileAtomicSync(
     join(dir, "router_config.json"),
     json({ types: { [query]: CLASS_PATHS.static, [mlm]: CLASS_PATHS.mlm, [pooling]: CLASS_PATHS.pooling }, structure: { query: [query], document: [mlm, pooling] }, parameters: { default_route: "document", allow_empty_key: true } }, 4),
   );
-  writeFileSync(join(dir, "modules.json"), json([{ idx: 0, name: "0", path: "", type: CLASS_PATHS.router }], 2));
-  writeFileSync(
+  writeFileAtomicSync(join(dir, "modules.json"), json([{ idx: 0, name: "0", path: "", type: CLASS_PATHS.router }], 2));
+  writeFileAtomicSync(
     join(dir, "config_sentence_transformers.json"),
     json({ model_type: "SparseEncoder", __version__: { splade_ts: "0.1.0" }, prompts: { query: "", document: "" }, default_prompt_name: null, similarity_fn_name: "dot" }, 2),
   );

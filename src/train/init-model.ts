@@ -13,7 +13,7 @@
  * initializer_range) and `vocabBias` (a constant in every entry of the MLM head's output bias, so that at init
  * the logits sit below zero and a SPLADE vector starts sparse instead of lighting up every dimension).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GraphBuilder } from "../graph/builder.js";
 import { normalizeConfig, type TransformerConfig } from "../model/config.js";
@@ -23,10 +23,11 @@ import { spladePooling } from "../model/splade-pooling.js";
 import { writeSafetensors, type TensorToWrite } from "../safetensors/index.js";
 import { SpladeError, check } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
+import { writeFileAtomicSync } from "../util/atomic-write.js";
 
 /** Copies a file's bytes (not its mode: shared sources may be read-only). */
 function copyFile(from: string, to: string): void {
-  writeFileSync(to, readFileSync(from));
+  writeFileAtomicSync(to, readFileSync(from));
 }
 
 export interface InitModelOptions {
@@ -141,13 +142,13 @@ export function initModelFolder(dir: string, o: InitModelOptions): TransformerCo
   const stds = initStds(o);
   const tensors: TensorToWrite[] = modelParamShapes(config).map(([name, shape]) => ({ name, dtype: "F32", shape, data: initialValue(name, shape, config, stds, rng) }));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "config.json"), JSON.stringify(json, null, 2) + "\n");
+  writeFileAtomicSync(join(dir, "config.json"), JSON.stringify(json, null, 2) + "\n");
   writeSafetensors(join(dir, "model.safetensors"), tensors, { format: "pt" });
   copyFile(o.vocab, join(dir, "vocab.txt"));
   if (o.tokenizerJson) copyFile(o.tokenizerJson, join(dir, "tokenizer.json"));
   const special = { cls_token: "[CLS]", sep_token: "[SEP]", pad_token: "[PAD]", unk_token: "[UNK]", mask_token: "[MASK]" };
   const tokenizerClass = o.architecture === "distilbert" ? "DistilBertTokenizer" : "BertTokenizer";
-  writeFileSync(join(dir, "tokenizer_config.json"), JSON.stringify({ do_lower_case: true, model_max_length: o.maxPositions, ...special, tokenize_chinese_chars: true, strip_accents: null, tokenizer_class: tokenizerClass }, null, 2) + "\n");
-  writeFileSync(join(dir, "special_tokens_map.json"), JSON.stringify(special, null, 2) + "\n");
+  writeFileAtomicSync(join(dir, "tokenizer_config.json"), JSON.stringify({ do_lower_case: true, model_max_length: o.maxPositions, ...special, tokenize_chinese_chars: true, strip_accents: null, tokenizer_class: tokenizerClass }, null, 2) + "\n");
+  writeFileAtomicSync(join(dir, "special_tokens_map.json"), JSON.stringify(special, null, 2) + "\n");
   return config;
 }

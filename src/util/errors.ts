@@ -13,7 +13,8 @@ export type SpladeErrorCode =
   | "OFFLINE" // offline mode is on and the file is not in the cache
   | "NOT_FOUND" // an id, name or key that was asked for does not exist
   | "CONFLICT" // an existing target (engine index or table) has another shape, model or owner than asked for
-  | "RUNTIME" // the numeric runtime (onnxruntime) failed
+  | "IO" // the operating system refused to read or write a file (disk full, permission denied, read-only file system)
+  | "RUNTIME" // the numeric runtime (onnxruntime) or a worker thread failed
   | "CANCELLED"; // the caller aborted the operation
 
 export class SpladeError extends Error {

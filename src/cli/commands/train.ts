@@ -14,7 +14,7 @@
  * An explicit --warmup-steps (0 included: no warm-up, as transformers' warmup_steps=0 with warmup_ratio 0) replaces the
  * default --warmup-ratio. Progress (bar and ETA) on a terminal; a line per logging step on stderr; Ctrl-C stops before the next step.
  */
-import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { createTrainingEvaluator, type TrainingEvaluationData } from "../../app/training-evaluator.js";
 import { parseNanoBeirNames } from "../../eval/nanobeir.js";
@@ -28,6 +28,7 @@ import { TRAINING_DEFAULTS, type TrainingOptions } from "../../train/options.js"
 import { train } from "../../train/trainer.js";
 import { SpladeError } from "../../util/errors.js";
 import { createProgress } from "../progress.js";
+import { writeFileAtomicSync } from "../../util/atomic-write.js";
 
 const MODEL_FILES = ["config.json", "model.safetensors", { file: "tokenizer.json", optional: true }, { file: "vocab.txt", optional: true },
   { file: "tokenizer_config.json", optional: true }, { file: "special_tokens_map.json", optional: true }, { file: "modules.json", optional: true },
@@ -134,7 +135,7 @@ export function registerTrain(program: Command): void {
       };
       if (f.log !== undefined) {
         const previous = f.resumeFromCheckpoint ? loadTrainerCheckpoint(f.resumeFromCheckpoint).state.steps : [];
-        writeFileSync(f.log, previous.map(logLine).join(""));
+        writeFileAtomicSync(f.log, previous.map(logLine).join(""));
       }
       const controller = new AbortController();
       const onSigint = () => controller.abort();

@@ -4,7 +4,7 @@
  * loss configuration, hyperparameters, the training-log table (best row in bold), framework versions and
  * citations. Values come from the run; nothing is invented (no carbon or hardware figures).
  */
-import { writeFileSync } from "node:fs";
+
 import { basename } from "node:path";
 import type { TrainerState } from "../checkpoint/trainer-checkpoint.js";
 import type { TrainingModelSource } from "../model-source.js";
@@ -12,6 +12,7 @@ import type { TrainingOptions } from "../options.js";
 import type { TrainingPlan } from "../plan.js";
 import { CITATIONS } from "./citations.js";
 import { metricsTable, trainingLogTable } from "./tables.js";
+import { writeFileAtomicSync } from "../../util/atomic-write.js";
 
 export interface ModelCardInput {
   source: TrainingModelSource;
@@ -178,5 +179,5 @@ export function modelCard(input: ModelCardInput): string {
 }
 
 export function writeModelCard(path: string, input: ModelCardInput): void {
-  writeFileSync(path, modelCard(input));
+  writeFileAtomicSync(path, modelCard(input));
 }

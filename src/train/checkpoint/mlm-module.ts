@@ -8,16 +8,17 @@
  *   tokenizer.json, tokenizer_config.json, special_tokens_map.json, vocab.txt   copied when present
  *   sentence_bert_config.json   max_seq_length used in training, do_lower_case false
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TensorToWrite } from "../../safetensors/index.js";
 import { writeSafetensors } from "../../safetensors/index.js";
 import { SpladeError } from "../../util/errors.js";
 import type { TrainingModelSource } from "../model-source.js";
+import { writeFileAtomicSync } from "../../util/atomic-write.js";
 
 /** Copies a file's bytes (not its mode: shared sources may be read-only). */
 export function copyFile(from: string, to: string): void {
-  writeFileSync(to, readFileSync(from));
+  writeFileAtomicSync(to, readFileSync(from));
 }
 
 export const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"];
@@ -62,6 +63,6 @@ export function writeMlmModule(dir: string, source: TrainingModelSource, params:
   writeSafetensors(join(dir, "model.safetensors"), modelTensors(source, params), { format: "pt" });
   for (const f of TOKENIZER_FILES) if (existsSync(join(source.dir, f))) copyFile(join(source.dir, f), join(dir, f));
   // As MLMTransformer.save_config writes it (json.dump, indent 4).
-  writeFileSync(join(dir, "sentence_bert_config.json"), JSON.stringify({ max_seq_length: source.maxSeqLength, do_lower_case: false }, null, 4));
+  writeFileAtomicSync(join(dir, "sentence_bert_config.json"), JSON.stringify({ max_seq_length: source.maxSeqLength, do_lower_case: false }, null, 4));
 }
 

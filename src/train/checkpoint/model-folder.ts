@@ -13,11 +13,12 @@
  * router-folder.ts.
  * Files are staged in `dir` by the caller (see atomic-dir.ts), never written piecemeal into a live folder.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TrainingModelSource } from "../model-source.js";
 import { copyFile, json, writeMlmModule } from "./mlm-module.js";
 import { writeRouterFolder } from "./router-folder.js";
+import { writeFileAtomicSync } from "../../util/atomic-write.js";
 
 export interface ModelFolderOptions {
   source: TrainingModelSource;
@@ -43,19 +44,19 @@ export function writeModelFolder(dir: string, o: ModelFolderOptions): void {
     }
     return;
   }
-  writeFileSync(
+  writeFileAtomicSync(
     join(dir, "modules.json"),
     json([
       { idx: 0, name: "0", path: "", type: "sentence_transformers.sparse_encoder.models.MLMTransformer" },
       { idx: 1, name: "1", path: "1_SpladePooling", type: "sentence_transformers.sparse_encoder.models.SpladePooling" },
     ]),
   );
-  writeFileSync(
+  writeFileAtomicSync(
     join(dir, "config_sentence_transformers.json"),
     json({ model_type: "SparseEncoder", __version__: { splade_ts: "0.1.0" }, prompts: { query: "", document: "" }, default_prompt_name: null, similarity_fn_name: "dot" }),
   );
   mkdirSync(join(dir, "1_SpladePooling"), { recursive: true });
-  writeFileSync(
+  writeFileAtomicSync(
     join(dir, "1_SpladePooling", "config.json"),
     json({ pooling_strategy: source.pooling.pooling, activation_function: source.pooling.activation, word_embedding_dimension: source.config.vocabSize }),
   );

@@ -7,7 +7,7 @@
  * Written as one atomic folder (atomic-dir.ts). `rotateCheckpoints` applies save_total_limit, never deleting
  * the best checkpoint (HF `_sorted_checkpoints` keeps the best model too).
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { readSafetensors, writeSafetensors, type TensorToWrite } from "../../safetensors/index.js";
 import { SpladeError } from "../../util/errors.js";
@@ -15,6 +15,7 @@ import type { TrainingModelSource } from "../model-source.js";
 import type { ParamInfo } from "../step-graph.js";
 import { writeDirAtomic } from "./atomic-dir.js";
 import { writeModelFolder } from "./model-folder.js";
+import { writeFileAtomicSync } from "../../util/atomic-write.js";
 
 export const TRAINER_STATE_FILE = "trainer_state.json";
 export const OPTIMIZER_FILE = "optimizer.safetensors";
@@ -76,7 +77,7 @@ export function saveTrainerCheckpoint(dir: string, o: SaveCheckpointOptions): vo
       { name: `v/${p.name}`, dtype: "F32" as const, shape: p.shape, data: o.v.get(p.name)! },
     ]);
     writeSafetensors(join(staging, OPTIMIZER_FILE), moments, { format: "splade-ts-adamw" });
-    writeFileSync(join(staging, TRAINER_STATE_FILE), JSON.stringify(o.state, null, 2) + "\n");
+    writeFileAtomicSync(join(staging, TRAINER_STATE_FILE), JSON.stringify(o.state, null, 2) + "\n");
   });
 }
 
