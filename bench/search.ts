@@ -2,7 +2,7 @@
  * `npm run bench -- search [--docs 1000000] [--generator mixture|independent] [--queries 1000]
  *   [--exhaustive-queries N] [--phase all|build|search] [--index-dir <dir>] [--rebuild]
  *   [--reorder bp|top-terms|none] [--impact f32|u8] [--block-size 64] [--superblock-size 16]
- *   [--grid quick|full|wide|none|<json>] [--threads 2]`
+ *   [--grid quick|full|wide|none|<json>] [--threads 2] [--no-qps]`
  * `npm run bench -- search --plot <dir,dir,…> --svg <file>` draws the recall–latency curves of earlier runs.
  *
  * Top-10 search over a synthetic corpus of SPLADE-like documents (bench/_synthetic-splade.ts documents the
@@ -13,8 +13,11 @@
  * posting, RSS while searching, single-thread p50/p99/mean of exact block-max pruning (BMP) and of exhaustive
  * scoring (the baseline) with their ratio and a check that BMP returned exactly the exhaustive lists,
  * approximate search over a grid of knobs with recall@10 against the exact top-10 (fastest settings at 90,
- * 95 and 97 %), QPS on `--threads` worker threads, and, for indexes of several segments, the latency of one
- * query at a time with its segments split across those threads (intra-query parallelism). Results go to `<dir>/bench-search.json`.
+ * 95 and 97 %), QPS on `--threads` worker threads (unless `--no-qps`), and, for indexes of several segments,
+ * the latency of one query at a time with its segments split across `--threads` threads sharing the k-th score
+ * (intra-query parallelism; `--threads` workers, then the calling thread and `--threads` − 1 workers): exact,
+ * and approximate over the grid with its fastest settings at 90, 95 and 97 %. `--threads 0` measures one
+ * thread per query only. Results go to `<dir>/bench-search.json`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -71,23 +74,30 @@ async function throughput(index: SparseIndex, queries: readonly SparseVector[], 
   }
 }
 
-/** Latency of one query at a time with its segments split across `threads` workers (SearchPool.searchSplit). */
-async function splitLatencies(index: SparseIndex, queries: readonly SparseVector[], threads: number, options: { algorithm?: "bmp"; approximate?: Partial<ApproximateSearchOptions> }, expected?: ScoredOrdinal[][]): Promise<Latencies & { identical?: number }> {
-  const pool = await SearchPool.create(index, { threads });
-  try {
-    for (const query of queries.slice(0, 20)) await pool.searchSplit(query, { k: K, ...options }); // warm-up
-    const times: number[] = [];
-    let identical = 0;
-    for (let i = 0; i < queries.length; i++) {
-      const t0 = performance.now();
-      const hits = await pool.searchSplit(queries[i], { k: K, ...options });
-      times.push(performance.now() - t0);
-      if (expected && JSON.stringify(hits) === JSON.stringify(expected[i])) identical++;
+/**
+ * Latency of one query at a time with its segments split across the pool's workers, or with `caller` across
+ * the calling thread and the workers (SearchPool.searchSplit; the threads share the k-th score). With
+ * `expected` (exact results), counts the queries answered identically; with `recallOf` (the exact top-k), the
+ * recall@k of approximate results.
+ */
+async function splitLatencies(pool: SearchPool, queries: readonly SparseVector[], caller: boolean, options: { algorithm?: "bmp"; approximate?: Partial<ApproximateSearchOptions> }, check: { expected?: ScoredOrdinal[][]; recallOf?: ScoredOrdinal[][] }): Promise<Latencies & { identical?: number; recall?: number }> {
+  const search = (query: SparseVector) => pool.searchSplit(query, { k: K, caller, ...options });
+  for (const query of queries.slice(0, 20)) await search(query); // warm-up
+  const times: number[] = [];
+  let identical = 0;
+  let recall = 0;
+  for (let i = 0; i < queries.length; i++) {
+    const t0 = performance.now();
+    const hits = await search(queries[i]);
+    times.push(performance.now() - t0);
+    if (check.expected && JSON.stringify(hits) === JSON.stringify(check.expected[i])) identical++;
+    if (check.recallOf) {
+      const found = new Set(hits.map((h) => h.ordinal));
+      const truth = check.recallOf[i];
+      recall += truth.length === 0 ? 1 : truth.filter((h) => found.has(h.ordinal)).length / truth.length;
     }
-    return { ...summarize(times), ...(expected ? { identical } : {}) };
-  } finally {
-    await pool.close();
   }
+  return { ...summarize(times), ...(check.expected ? { identical } : {}), ...(check.recallOf ? { recall: recall / queries.length } : {}) };
 }
 
 function plot(args: string[]): void {
@@ -161,7 +171,7 @@ export async function main(args: string[]): Promise<void> {
   log(`RSS while searching: ${gib(rss)} (peak ${gib(process.resourceUsage().maxRSS * 1024)})`);
 
   let qps: Record<string, number> = {};
-  if (threads > 0) {
+  if (threads > 0 && !args.includes("--no-qps")) {
     qps = {
       bmp: await throughput(index, queries, threads, { algorithm: "bmp" }),
       exhaustive: await throughput(index, queries.slice(0, exhaustiveCount), threads, { algorithm: "exhaustive" }),
@@ -169,21 +179,42 @@ export async function main(args: string[]): Promise<void> {
     };
     log(`throughput on ${threads} threads: bmp ${qps.bmp.toFixed(0)} QPS, exhaustive ${qps.exhaustive.toFixed(0)} QPS, approximate (defaults) ${qps.approximate.toFixed(0)} QPS`);
   }
-  let split: Record<string, unknown> = {};
+  const splits: Array<Record<string, unknown>> = [];
   if (threads > 1 && index.segments.length > 1) {
-    const at95 = targets[1].point?.knobs;
-    split = {
-      threads,
-      bmp: await splitLatencies(index, queries, threads, { algorithm: "bmp" }, exact.bmp.results),
-      ...(at95 ? { approximate: { knobs: at95, ...(await splitLatencies(index, queries, threads, { approximate: at95 })) } } : {}),
-    };
-    log(`one query at a time, segments split across ${threads} threads: bmp ${formatLatencies(split.bmp as Latencies)} (top-${K} identical to one thread's on ${(split.bmp as { identical: number }).identical}/${queries.length})${at95 ? `; approximate ${JSON.stringify(at95)} ${formatLatencies(split.approximate as Latencies)}` : ""}`);
+    // The grid again (not the defaults), with the query split: sharing changes which knobs reach a recall.
+    const knobs = points.slice(1).map((p) => p.knobs);
+    for (const caller of [false, true]) {
+      const how = `${threads} threads per query (${caller ? `the calling thread + ${threads - 1} worker${threads > 2 ? "s" : ""}` : `${threads} workers`})`;
+      const pool = await SearchPool.create(index, { threads: threads - (caller ? 1 : 0) });
+      const approximate = [];
+      let bmp: Latencies & { identical?: number };
+      try {
+        // Warm-up: the workers' code is as cold as the pool (the single-thread runs above warmed this thread's).
+        for (const query of queries.slice(0, 50)) await pool.searchSplit(query, { k: K, caller });
+        for (const at of knobs) for (const query of queries.slice(0, 50)) await pool.searchSplit(query, { k: K, caller, approximate: at });
+        bmp = await splitLatencies(pool, queries, caller, { algorithm: "bmp" }, { expected: exact.bmp.results });
+        log(`one query at a time, segments split across ${how}, k-th score shared:`);
+        log(`  bmp ${formatLatencies(bmp)} (top-${K} identical to one thread's on ${bmp.identical}/${queries.length})`);
+        for (const at of knobs) {
+          const point = { knobs: at, ...(await splitLatencies(pool, queries, caller, { approximate: at }, { recallOf: exact.bmp.results })) };
+          log(`  approximate ${JSON.stringify(at).padEnd(58)} recall@${K} ${(100 * point.recall!).toFixed(2)}%  ${formatLatencies(point)}`);
+          approximate.push(point);
+        }
+      } finally {
+        await pool.close();
+      }
+      for (const r of [0.9, 0.95, 0.97]) {
+        const best = approximate.filter((p) => p.recall! >= r).sort((a, b) => a.mean - b.mean)[0];
+        log(`  fastest at recall ≥ ${100 * r}%: ${best ? `${JSON.stringify(best.knobs)} ${(100 * best.recall!).toFixed(2)}%, ${formatLatencies(best)}` : "none"}`);
+      }
+      splits.push({ threads, caller, bmp, approximate });
+    }
   }
   const label = `${generator} ${docs >= 1e6 ? `${docs / 1e6}M` : `${docs / 1e3}K`}`;
   const result = {
     label, date: new Date().toISOString(), build, queries: queries.length, rssBytes: rss,
     exact: { bmp: { p50: exact.bmp.p50, p99: exact.bmp.p99, mean: exact.bmp.mean }, exhaustive: { p50: exact.exhaustive.p50, p99: exact.exhaustive.p99, mean: exact.exhaustive.mean }, identical: same, compared: exhaustiveCount },
-    approximate: points, frontier: paretoFrontier(points), qps, split,
+    approximate: points, frontier: paretoFrontier(points), qps, splits,
   };
   writeFileSync(join(dir, "bench-search.json"), JSON.stringify(result, null, 2) + "\n");
 }

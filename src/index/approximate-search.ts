@@ -15,7 +15,9 @@
  *     those that bounds from their whole forward document rule out: candidate-bounds.ts), and
  *     the k best of them by exact score are returned: scores are exact dot products (equal to brute force
  *     for the documents found); only the candidate set is approximate.
- * Deleted documents are never scored. One pair of heaps spans all segments. Keys in the heaps are segment base + internal document (rescoring maps them back
+ * With `shared` (the other threads searching other segments of the query: shared-floor.ts), both heaps prune
+ * below the largest k-th (and rescore·k-th) approximate score of any thread, as one thread over all segments
+ * would prune below its own. Deleted documents are never scored. One pair of heaps spans all segments. Keys in the heaps are segment base + internal document (rescoring maps them back
  * to insertion ordinals, the tie-break of the final list).
  * Shapes: Q query terms, T terms, n clusters visited in all, N documents of a segment.
  */
@@ -26,6 +28,7 @@ import { exactRescore } from "./exact-rescore.js";
 import { BUCKETS, bucketOrder, heaviestTerms, summaryScores } from "./cluster-order.js";
 import type { ForwardIndex } from "./forward-index.js";
 import { candidatesToRescore } from "./candidate-bounds.js";
+import type { SharedFloors } from "./shared-floor.js";
 
 export interface ApproximateSearchOptions {
   /** Heaviest query terms whose lists are visited (Seismic `query_cut`). */
@@ -38,9 +41,10 @@ export interface ApproximateSearchOptions {
   readonly docTerms: number;
 }
 
-export function approximateSearchSegments(segments: readonly LiveSegment[], queries: readonly SegmentQuery[], k: number, options: ApproximateSearchOptions, scratch: SearchScratch): ScoredOrdinal[] {
+export function approximateSearchSegments(segments: readonly LiveSegment[], queries: readonly SegmentQuery[], k: number, options: ApproximateSearchOptions, scratch: SearchScratch, shared?: SharedFloors): ScoredOrdinal[] {
   const heap = new TopK(k);
   const pool = new TopK(Math.max(k, Math.ceil(k * options.rescore)));
+  if (shared !== undefined) (heap.share(shared.heap), pool.share(shared.pool));
   // 1. The clusters of every segment's visited lists, and their summary scores.
   const S = segments.length;
   const lists: Uint32Array[] = [];
@@ -77,8 +81,10 @@ export function approximateSearchSegments(segments: readonly LiveSegment[], quer
   for (let b = 0, v = 0; v < total; v++) {
     while (v === bucketStart[b + 1]) b++;
     const i = order[v];
+    heap.sync();
+    pool.sync();
     const bar = options.heapFactor * heap.threshold;
-    if (heap.full && dots[i] < bar) {
+    if (heap.threshold > -Infinity && dots[i] < bar) {
       if ((BUCKETS - b) / scale < bar) break; // the bucket's top: every later cluster is lower
       continue;
     }

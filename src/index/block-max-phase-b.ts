@@ -29,6 +29,7 @@ export function phaseB(live: LiveSegment, query: SegmentQuery, bounds: BlockBoun
   const seg = live.segment;
   const NB = seg.blockCount;
   const { ub } = bounds;
+  heap.sync();
   const limit = unitLimit(bounds, heap.threshold);
   const candidates = scratch.uint32(1, NB);
   let C = 0;
@@ -36,11 +37,11 @@ export function phaseB(live: LiveSegment, query: SegmentQuery, bounds: BlockBoun
   if (C === 0) return;
   const all = allTerms(query.count, scratch);
   const essential = essentialTerms(seg, query, heap.threshold, scratch);
-  if (essential.length < query.count && heap.full) {
+  if (essential.length < query.count && heap.threshold > -Infinity) {
     // Stage 1: essential terms only, heaviest first, dropping blocks that can no longer reach θ.
     const slots = assignSlots(seg, candidates, C, scratch, false);
     const acc = scratch.float64(3, slots.count * seg.blockSize);
-    C = essentialPass(seg, query, bounds, essential, candidates, C, slots, acc, u8Values, heap.threshold, scratch);
+    C = essentialPass(seg, query, bounds, essential, candidates, C, slots, acc, u8Values, heap, scratch);
     if (C === 0) return;
   }
   const slots = assignSlots(seg, candidates, C, scratch);
@@ -49,6 +50,8 @@ export function phaseB(live: LiveSegment, query: SegmentQuery, bounds: BlockBoun
   let threshold = heap.threshold;
   const B = seg.blockSize;
   for (let c = 0; c < C; c++) {
+    heap.sync();
+    threshold = heap.threshold;
     const first = candidates[c] << seg.blockShift;
     for (let d = 0, at = slots.slot[candidates[c]] * B; d < B; d++, at++) {
       const score = acc[at];
@@ -144,14 +147,14 @@ function accumulate(seg: LiveSegment["segment"], query: SegmentQuery, terms: Int
 const CHECK_EVERY = 2;
 
 /**
- * Stage 1: accumulates the essential terms (heaviest maximum first) into acc, tracking per slot the units of
+ * Stage 1 (θ: the heap's threshold, re-read at each check): accumulates the essential terms (heaviest maximum first) into acc, tracking per slot the units of
  * block bound already accumulated (`done`, the same code → units tables as block-bounds.ts, so ub − done
  * bounds the terms not yet added). Every CHECK_EVERY terms, and after the last, keeps (compacted at the front
  * of `candidates`) the blocks whose best partial score plus that remaining bound reaches θ; returns how many.
  * After the last essential term a block also needs a positive partial score: the non-essential terms alone
  * sum below θ.
  */
-function essentialPass(seg: LiveSegment["segment"], query: SegmentQuery, bounds: BlockBounds, essential: Int32Array, candidates: Uint32Array, C: number, slots: Slots, acc: Float64Array, u8Values: Float32Array | null, threshold: number, scratch: SearchScratch): number {
+function essentialPass(seg: LiveSegment["segment"], query: SegmentQuery, bounds: BlockBounds, essential: Int32Array, candidates: Uint32Array, C: number, slots: Slots, acc: Float64Array, u8Values: Float32Array | null, heap: TopK, scratch: SearchScratch): number {
   const B = seg.blockSize;
   const superShift = seg.superblockShift;
   const { slot, inSuper } = slots;
@@ -190,6 +193,8 @@ function essentialPass(seg: LiveSegment["segment"], query: SegmentQuery, bounds:
     }
     const last = i === E - 1;
     if (!last && (i + 1) % CHECK_EVERY !== 0) continue;
+    heap.sync(); // θ only rises (a floor shared with other threads: top-k.ts)
+    const threshold = heap.threshold;
     let alive = 0;
     for (let k = 0; k < C; k++) {
       const b = candidates[k];

@@ -14,7 +14,8 @@
  *     MaxScore's essential terms for long flat queries).
  * Exactness: bounds are upper bounds in floating point too (block-bounds.ts, quantization.ts); a block is
  * skipped only when its bound is strictly below the k-th score, so a document tying it is still scored and
- * the ordinal tie-break decides; every scored block sums all its query terms in float64 in ascending term
+ * the ordinal tie-break decides; the same holds for a threshold shared with threads searching other segments
+ * of the query (top-k.ts `share`, synced every block: a lower bound on the index's k-th score); every scored block sums all its query terms in float64 in ascending term
  * order like sparse/ops.ts `dot`. So results equal the exhaustive scorer's exactly (property tests).
  * Shapes: Q query terms, NB blocks, NS superblocks, S blocks per superblock, B docs per block, C candidates.
  */
@@ -39,6 +40,7 @@ export function blockMaxSearchSegment(live: LiveSegment, query: SegmentQuery, he
   const bounds = blockBounds(seg, query, scratch);
   if (bounds === null) return;
   const { ub, maxUb } = bounds;
+  heap.sync();
 
   // Counting sort of the blocks that can still contribute.
   const limit0 = unitLimit(bounds, heap.threshold);
@@ -68,10 +70,11 @@ export function blockMaxSearchSegment(live: LiveSegment, query: SegmentQuery, he
     const end = bucketStart[bucket + 1];
     if (start === end) continue;
     // Every bound in this bucket and below is under (bucket + 1) / bucketOf units (+1 for rounding).
-    if (heap.full && (bucket + 1) / bucketOf + 1 < unitLimit(bounds, heap.threshold)) return;
-    if (visited >= seeds && heap.full) break;
+    if ((bucket + 1) / bucketOf + 1 < unitLimit(bounds, heap.threshold)) return;
+    if (visited >= seeds && heap.threshold > -Infinity) break;
     for (let i = start; i < end; i++) {
       const b = order[i];
+      heap.sync();
       if (ub[b] < unitLimit(bounds, heap.threshold)) continue;
       const s = b >>> seg.superblockShift;
       if (resolved[s] === 0) {

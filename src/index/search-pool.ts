@@ -15,13 +15,17 @@ import type { SparseVector } from "../sparse/vector.js";
 import type { SparseIndex } from "./sparse-index.js";
 import type { Segment } from "./segment.js";
 import { TopK, type ScoredOrdinal } from "./top-k.js";
-import { resolveApproximateSearch, type SearchAlgorithm } from "./search.js";
+import { resolveApproximateSearch, searchSegments, type SearchAlgorithm } from "./search.js";
+import { SearchScratch } from "./segment-query.js";
+import { sharedFloors } from "./shared-floor.js";
 import type { ApproximateSearchOptions } from "./approximate-search.js";
 import { INDEX_DEFAULTS } from "./defaults.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./search-worker.js";
 
 /** Queries per message: large enough to amortize messaging, small enough to balance the threads. */
 const CHUNK = 8;
+/** Split queries in flight at once whose threads share a threshold (more are still exact, only unshared). */
+const SPLIT_QUERIES_SHARED = 256;
 
 function shared<T extends ArrayBufferView | null>(array: T): T {
   if (array === null || array.buffer instanceof SharedArrayBuffer) return array;
@@ -49,10 +53,14 @@ function startWorker(init: WorkerInit): Worker {
 export class SearchPool {
   private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void }>();
   private nextId = 0;
+  private readonly scratch = new SearchScratch();
+  /** Pairs of cells (heap, pool: shared-floor.ts) for split queries in flight; their first cells when free. */
+  private readonly freeFloors = Array.from({ length: SPLIT_QUERIES_SHARED }, (_, i) => 2 * (SPLIT_QUERIES_SHARED - 1 - i));
 
   private constructor(
     private readonly index: SparseIndex,
     private readonly workers: Worker[],
+    private readonly floors: Int32Array,
   ) {
     for (const worker of workers) {
       worker.on("message", (reply: WorkerReply) => {
@@ -72,13 +80,14 @@ export class SearchPool {
     const threads = options.threads ?? Math.min(availableParallelism(), 8);
     const init: WorkerInit = {
       segments: index.segments.map((s) => ({ segment: shareSegment(s.segment), deleted: shared(s.deleted), baseOrdinal: s.baseOrdinal })),
+      floors: new Int32Array(new SharedArrayBuffer(4 * 2 * SPLIT_QUERIES_SHARED)),
     };
     const workers = Array.from({ length: threads }, () => startWorker(init));
     await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
       w.once("message", () => resolve());
       w.once("error", reject);
     })));
-    return new SearchPool(index, workers);
+    return new SearchPool(index, workers, init.floors);
   }
 
   get threads(): number {
@@ -113,26 +122,49 @@ export class SearchPool {
    * search stays equal to brute force; approximate search returns exact scores of the candidates found.
    * With one segment it is one worker's search.
    */
-  async searchSplit(query: SparseVector, options: { k?: number; algorithm?: SearchAlgorithm; approximate?: boolean | Partial<ApproximateSearchOptions> } = {}): Promise<ScoredOrdinal[]> {
+  async searchSplit(query: SparseVector, options: { k?: number; algorithm?: SearchAlgorithm; approximate?: boolean | Partial<ApproximateSearchOptions>; caller?: boolean } = {}): Promise<ScoredOrdinal[]> {
     const weighted = this.index.queryVector(query);
     const k = options.k ?? INDEX_DEFAULTS.k;
     const algorithm = options.algorithm ?? "bmp";
     const approximate = resolveApproximateSearch(options.approximate) ?? undefined;
     const S = this.index.segments.length;
-    const parts = Math.max(1, Math.min(this.workers.length, S));
-    const replies = await Promise.all(
-      this.workers.slice(0, parts).map((worker, w) => {
-        const segments: number[] = [];
-        for (let s = w; s < S; s += parts) segments.push(s);
-        return this.ask(worker, { queries: [weighted], k, algorithm, approximate, segments });
-      }),
-    );
+    const onCaller = options.caller === true ? 1 : 0;
+    const parts = Math.max(1, Math.min(this.workers.length + onCaller, S));
+    const partSegments = (w: number) => {
+      const segments: number[] = [];
+      for (let s = w; s < S; s += parts) segments.push(s);
+      return segments;
+    };
+    const floor = parts > 1 ? this.acquireFloors() : undefined;
     const best = new TopK(k);
-    for (const reply of replies) {
-      const { ordinals, scores } = reply.results![0];
+    const take = (ordinals: ArrayLike<number>, scores: ArrayLike<number>) => {
       for (let i = 0; i < ordinals.length; i++) best.offer(scores[i], ordinals[i]);
+    };
+    try {
+      const pending = this.workers.slice(0, parts - onCaller).map((worker, w) => this.ask(worker, { queries: [weighted], k, algorithm, approximate, segments: partSegments(w + onCaller), floor }));
+      if (onCaller === 1) {
+        const shared = floor === undefined ? undefined : sharedFloors(this.floors, floor);
+        const hits = searchSegments(partSegments(0).map((s) => this.index.segments[s]), weighted, { k, algorithm, approximate, scratch: this.scratch, shared });
+        take(hits.map((h) => h.ordinal), hits.map((h) => h.score));
+      }
+      for (const reply of await Promise.all(pending)) take(reply.results![0].ordinals, reply.results![0].scores);
+    } finally {
+      if (floor !== undefined) this.releaseFloors(floor);
     }
     return best.sorted();
+  }
+
+  /** A free pair of shared-floor cells, zeroed; undefined (nothing shared) when every pair is in use. */
+  private acquireFloors(): number | undefined {
+    const first = this.freeFloors.pop();
+    if (first === undefined) return undefined;
+    Atomics.store(this.floors, first, 0);
+    Atomics.store(this.floors, first + 1, 0);
+    return first;
+  }
+
+  private releaseFloors(first: number): void {
+    this.freeFloors.push(first);
   }
 
   private async ask(worker: Worker, request: Omit<WorkerRequest, "id">): Promise<WorkerReply> {

@@ -9,9 +9,12 @@ import { SearchScratch } from "./segment-query.js";
 import { searchSegments, type SearchAlgorithm } from "./search.js";
 import type { ApproximateSearchOptions } from "./approximate-search.js";
 import { errorData, type ErrorData } from "../util/errors.js";
+import { sharedFloors } from "./shared-floor.js";
 
 export interface WorkerInit {
   readonly segments: ReadonlyArray<{ segment: Segment; deleted: Uint32Array | null; baseOrdinal: number }>;
+  /** The pool's shared-floor cells (an Int32Array over a SharedArrayBuffer; shared-floor.ts). */
+  readonly floors: Int32Array;
 }
 
 export interface WorkerRequest {
@@ -22,6 +25,8 @@ export interface WorkerRequest {
   readonly approximate?: ApproximateSearchOptions;
   /** Search only these segments (positions in the index), for intra-query parallelism; all when absent. */
   readonly segments?: readonly number[];
+  /** With `segments`: the query's pair of cells in `floors` (heap, then pool), shared with the other threads. */
+  readonly floor?: number;
 }
 
 export interface WorkerReply {
@@ -38,8 +43,9 @@ parentPort!.postMessage({ id: -1 } satisfies WorkerReply); // ready
 parentPort!.on("message", (request: WorkerRequest) => {
   try {
     const segments = request.segments === undefined ? live : request.segments.map((s) => live[s]);
+    const shared = request.floor === undefined ? undefined : sharedFloors(init.floors, request.floor);
     const results = request.queries.map((query) => {
-      const hits = searchSegments(segments, query, { k: request.k, algorithm: request.algorithm, scratch, approximate: request.approximate });
+      const hits = searchSegments(segments, query, { k: request.k, algorithm: request.algorithm, scratch, approximate: request.approximate, shared });
       return { ordinals: Float64Array.from(hits, (h) => h.ordinal), scores: Float64Array.from(hits, (h) => h.score) };
     });
     parentPort!.postMessage({ id: request.id, results } satisfies WorkerReply);

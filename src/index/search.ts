@@ -13,6 +13,7 @@ import { blockMaxSearchSegment } from "./block-max-pruning.js";
 import { approximateSearchSegments, type ApproximateSearchOptions } from "./approximate-search.js";
 import { APPROXIMATE_SEARCH_DEFAULTS } from "./defaults.js";
 import { check } from "../util/errors.js";
+import type { SharedFloors } from "./shared-floor.js";
 
 /** "bmp": exact block-max pruning (default); "exhaustive": score every posting (the baseline). */
 export type SearchAlgorithm = "bmp" | "exhaustive";
@@ -36,6 +37,11 @@ export interface SegmentSearchOptions {
    * still exact dot products; only the candidate set is approximate. `algorithm` is then ignored.
    */
   readonly approximate?: boolean | Partial<ApproximateSearchOptions>;
+  /**
+   * Lower bounds on the query's k-th score shared with threads searching the index's other segments
+   * (shared-floor.ts; SearchPool.searchSplit). Exact results stay exact: only scores strictly below are pruned.
+   */
+  readonly shared?: SharedFloors;
 }
 
 /** The approximate-search knobs with defaults filled in and validated, or null for exact search. */
@@ -58,9 +64,10 @@ export function searchSegments(segments: readonly LiveSegment[], query: SparseVe
   const approximate = resolveApproximateSearch(options.approximate);
   if (approximate !== null) {
     check(Number.isInteger(options.k) && options.k >= 1, `top-k: k must be a positive integer, got ${options.k}`);
-    return approximateSearchSegments(segments, segments.map((live) => resolveQuery(live.segment, query)), options.k, approximate, scratch);
+    return approximateSearchSegments(segments, segments.map((live) => resolveQuery(live.segment, query)), options.k, approximate, scratch, options.shared);
   }
   const heap = new TopK(options.k);
+  if (options.shared !== undefined) heap.share(options.shared.heap);
   for (const live of segments) run(live, resolveQuery(live.segment, query), heap, scratch, options.seedBlocks);
   return heap.sorted();
 }

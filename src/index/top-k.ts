@@ -5,9 +5,13 @@
  * that visit documents out of order (block-max pruning visits blocks by bound) still produce exactly the
  * brute-force list because ties are decided by ordinal, never by visit order.
  *
+ * A heap may also know a lower bound on the k-th score from elsewhere (`share`: the other threads searching
+ * other segments of the same query, shared-floor.ts); its threshold is then the larger of the two.
+ *
  * Shapes: K = k. Scores are float64 (see sparse/ops.ts for how they are computed).
  */
 import { check } from "../util/errors.js";
+import type { SharedFloor } from "./shared-floor.js";
 
 export interface ScoredOrdinal {
   readonly ordinal: number;
@@ -19,6 +23,9 @@ export class TopK {
   private readonly scores: Float64Array; // [K] heap-ordered
   private readonly ordinals: Float64Array; // [K]
   private count = 0;
+  private floor = -Infinity;
+  private shared: SharedFloor | null = null;
+  private published = -Infinity;
 
   constructor(k: number) {
     check(Number.isInteger(k) && k >= 1, `top-k: k must be a positive integer, got ${k}`);
@@ -35,9 +42,31 @@ export class TopK {
     return this.count === this.k;
   }
 
-  /** The score a candidate must reach (ties then go by ordinal); -Infinity while the heap is not full. */
+  /**
+   * The score a candidate must reach (ties then go by ordinal): the k-th score collected, or the shared floor
+   * if higher; -Infinity while neither is known. Callers skip only candidates strictly below it.
+   */
   get threshold(): number {
-    return this.count === this.k ? this.scores[0] : -Infinity;
+    const own = this.count === this.k ? this.scores[0] : -Infinity;
+    return own > this.floor ? own : this.floor;
+  }
+
+  /** Links this heap to a floor shared with heaps over other documents of the same query (shared-floor.ts). */
+  share(floor: SharedFloor): void {
+    this.shared = floor;
+    this.sync();
+  }
+
+  /**
+   * Publishes this heap's k-th score if it rose since the last call, and raises the floor to the largest
+   * value the other heaps published. Searches call it at coarse points (a block, a cluster); a no-op unshared.
+   */
+  sync(): void {
+    const shared = this.shared;
+    if (shared === null) return;
+    if (this.count === this.k && this.scores[0] > this.published) shared.publish((this.published = this.scores[0]));
+    const other = shared.read();
+    if (other > this.floor) this.floor = other;
   }
 
   /** Offers a candidate; returns whether it was admitted. */

@@ -11,7 +11,6 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dot, fromEntries } from "../../src/sparse/ops.js";
 import type { SparseVector } from "../../src/sparse/vector.js";
-import { Rng } from "../../src/util/rng.js";
 import { isSpladeError } from "../../src/util/errors.js";
 import { SegmentBuilder } from "../../src/index/segment-builder.js";
 import { searchSegments } from "../../src/index/search.js";
@@ -24,35 +23,12 @@ import { SparseIndex } from "../../src/index/sparse-index.js";
 import { encodeSegment, readSegmentFile } from "../../src/index/segment-file.js";
 import type { IndexDocument } from "../../src/index/segment-builder.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { randomCorpus } from "./helpers/topical-corpus.js";
 
 /** Build knobs that prune nothing: every posting kept, summaries complete (component-wise maxima). */
 const KEEP_ALL: ApproximateSettings = { postingsPerTerm: 1e9, maxPostingsFactor: 1, clusterSize: 4, summaryEnergy: 1, summaryComponents: 255 };
 /** Search knobs that skip nothing: every query term, every cluster, every candidate rescored. */
 const VISIT_ALL = { queryTerms: 1e6, heapFactor: 1e-12, rescore: 1e4, docTerms: 1 << 30 };
-
-/**
- * A small random corpus with topics, as learned sparse vectors have: each document draws most of its terms
- * from one of `topics` overlapping term ranges, the rest anywhere, with heavy-tailed weights. Queries are
- * drawn the same way (longer than the default query-term cut of 10, so that the cut matters).
- */
-function topicalVector(rng: Rng, vocab: number, topics: number, nnz: number): SparseVector {
-  const width = Math.floor((2 * vocab) / topics);
-  const start = rng.int(topics) * Math.floor(vocab / topics);
-  const entries = new Map<number, number>();
-  for (let i = 0; i < nnz; i++) {
-    const term = rng.next() < 0.8 ? (start + rng.int(width)) % vocab : rng.int(vocab);
-    entries.set(term, Math.fround(0.05 + 3 * rng.next() ** 2));
-  }
-  return fromEntries(entries);
-}
-
-function randomCorpus(seed: number, docs: number, queries: number, vocab = 2000, topics = 20) {
-  const rng = new Rng(seed);
-  return {
-    docs: Array.from({ length: docs }, () => topicalVector(rng, vocab, topics, 40)),
-    queries: Array.from({ length: queries }, () => topicalVector(rng, vocab, topics, 24)),
-  };
-}
 
 function buildLive(docs: readonly SparseVector[], approximate: ApproximateSettings, segmentSize = docs.length): LiveSegment[] {
   const live: LiveSegment[] = [];
