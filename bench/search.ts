@@ -2,7 +2,7 @@
  * `npm run bench -- search [--docs 1000000] [--generator mixture|independent] [--queries 1000]
  *   [--exhaustive-queries N] [--phase all|build|search] [--index-dir <dir>] [--rebuild]
  *   [--reorder bp|top-terms|none] [--impact f32|u8] [--block-size 64] [--superblock-size 16]
- *   [--grid quick|full|wide|none|<json>] [--threads 2] [--no-qps]`
+ *   [--grid quick|full|wide|none|<json>] [--threads 2] [--no-qps] [--split-unshared]`
  * `npm run bench -- search --plot <dir,dir,…> --svg <file>` draws the recall–latency curves of earlier runs.
  *
  * Top-10 search over a synthetic corpus of SPLADE-like documents (bench/_synthetic-splade.ts documents the
@@ -16,7 +16,8 @@
  * 95 and 97 %), QPS on `--threads` worker threads (unless `--no-qps`), and, for indexes of several segments,
  * the latency of one query at a time with its segments split across `--threads` threads sharing the k-th score
  * (intra-query parallelism; `--threads` workers, then the calling thread and `--threads` − 1 workers): exact,
- * and approximate over the grid with its fastest settings at 90, 95 and 97 %. `--threads 0` measures one
+ * and approximate over the grid with its fastest settings at 90, 95 and 97 % (`--split-unshared` adds the
+ * calling thread + workers without the shared k-th score, to measure what sharing gives). `--threads 0` measures one
  * thread per query only. Results go to `<dir>/bench-search.json`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -80,8 +81,8 @@ async function throughput(index: SparseIndex, queries: readonly SparseVector[], 
  * `expected` (exact results), counts the queries answered identically; with `recallOf` (the exact top-k), the
  * recall@k of approximate results.
  */
-async function splitLatencies(pool: SearchPool, queries: readonly SparseVector[], caller: boolean, options: { algorithm?: "bmp"; approximate?: Partial<ApproximateSearchOptions> }, check: { expected?: ScoredOrdinal[][]; recallOf?: ScoredOrdinal[][] }): Promise<Latencies & { identical?: number; recall?: number }> {
-  const search = (query: SparseVector) => pool.searchSplit(query, { k: K, caller, ...options });
+async function splitLatencies(pool: SearchPool, queries: readonly SparseVector[], split: { caller: boolean; shareThreshold: boolean }, options: { algorithm?: "bmp"; approximate?: Partial<ApproximateSearchOptions> }, check: { expected?: ScoredOrdinal[][]; recallOf?: ScoredOrdinal[][] }): Promise<Latencies & { identical?: number; recall?: number }> {
+  const search = (query: SparseVector) => pool.searchSplit(query, { k: K, ...split, ...options });
   for (const query of queries.slice(0, 20)) await search(query); // warm-up
   const times: number[] = [];
   let identical = 0;
@@ -183,20 +184,22 @@ export async function main(args: string[]): Promise<void> {
   if (threads > 1 && index.segments.length > 1) {
     // The grid again (not the defaults), with the query split: sharing changes which knobs reach a recall.
     const knobs = points.slice(1).map((p) => p.knobs);
-    for (const caller of [false, true]) {
+    const variants = [{ caller: false, share: true }, { caller: true, share: true }, ...(args.includes("--split-unshared") ? [{ caller: true, share: false }] : [])];
+    for (const { caller, share } of variants) {
       const how = `${threads} threads per query (${caller ? `the calling thread + ${threads - 1} worker${threads > 2 ? "s" : ""}` : `${threads} workers`})`;
+      const shareThreshold = share;
       const pool = await SearchPool.create(index, { threads: threads - (caller ? 1 : 0) });
       const approximate = [];
       let bmp: Latencies & { identical?: number };
       try {
         // Warm-up: the workers' code is as cold as the pool (the single-thread runs above warmed this thread's).
-        for (const query of queries.slice(0, 50)) await pool.searchSplit(query, { k: K, caller });
-        for (const at of knobs) for (const query of queries.slice(0, 50)) await pool.searchSplit(query, { k: K, caller, approximate: at });
-        bmp = await splitLatencies(pool, queries, caller, { algorithm: "bmp" }, { expected: exact.bmp.results });
-        log(`one query at a time, segments split across ${how}, k-th score shared:`);
+        for (const query of queries.slice(0, 50)) await pool.searchSplit(query, { k: K, caller, shareThreshold });
+        for (const at of knobs) for (const query of queries.slice(0, 50)) await pool.searchSplit(query, { k: K, caller, shareThreshold, approximate: at });
+        bmp = await splitLatencies(pool, queries, { caller, shareThreshold }, { algorithm: "bmp" }, { expected: exact.bmp.results });
+        log(`one query at a time, segments split across ${how}, k-th score ${share ? "shared" : "NOT shared (ablation)"}:`);
         log(`  bmp ${formatLatencies(bmp)} (top-${K} identical to one thread's on ${bmp.identical}/${queries.length})`);
         for (const at of knobs) {
-          const point = { knobs: at, ...(await splitLatencies(pool, queries, caller, { approximate: at }, { recallOf: exact.bmp.results })) };
+          const point = { knobs: at, ...(await splitLatencies(pool, queries, { caller, shareThreshold }, { approximate: at }, { recallOf: exact.bmp.results })) };
           log(`  approximate ${JSON.stringify(at).padEnd(58)} recall@${K} ${(100 * point.recall!).toFixed(2)}%  ${formatLatencies(point)}`);
           approximate.push(point);
         }
@@ -207,7 +210,7 @@ export async function main(args: string[]): Promise<void> {
         const best = approximate.filter((p) => p.recall! >= r).sort((a, b) => a.mean - b.mean)[0];
         log(`  fastest at recall ≥ ${100 * r}%: ${best ? `${JSON.stringify(best.knobs)} ${(100 * best.recall!).toFixed(2)}%, ${formatLatencies(best)}` : "none"}`);
       }
-      splits.push({ threads, caller, bmp, approximate });
+      splits.push({ threads, caller, shareThreshold, bmp, approximate });
     }
   }
   const label = `${generator} ${docs >= 1e6 ? `${docs / 1e6}M` : `${docs / 1e3}K`}`;

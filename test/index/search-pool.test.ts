@@ -86,6 +86,7 @@ test("a split query whose threads share the k-th score equals brute force: many 
           for (const algorithm of ["bmp", "exhaustive"] as const) {
             assert.deepEqual(await pool.searchSplit(query, { k, algorithm }), expected, `${algorithm}, k ${k}, ${threads} worker(s)`);
             assert.deepEqual(await pool.searchSplit(query, { k, algorithm, caller: true }), expected, `${algorithm}, k ${k}, the calling thread + ${threads} worker(s)`);
+            assert.deepEqual(await pool.searchSplit(query, { k, algorithm, shareThreshold: false }), expected, `${algorithm}, k ${k}, ${threads} worker(s), nothing shared`);
           }
         }
       }
