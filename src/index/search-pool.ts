@@ -10,7 +10,7 @@
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../util/worker.js";
 import { availableParallelism } from "node:os";
-import { SpladeError } from "../util/errors.js";
+import { errorFromData } from "../util/errors.js";
 import type { SparseVector } from "../sparse/vector.js";
 import type { SparseIndex } from "./sparse-index.js";
 import type { Segment } from "./segment.js";
@@ -141,20 +141,27 @@ export class SearchPool {
       return segments;
     };
     const floor = parts > 1 && options.shareThreshold !== false ? this.acquireFloors() : undefined;
-    const best = new TopK(k);
-    const take = (ordinals: ArrayLike<number>, scores: ArrayLike<number>) => {
-      for (let i = 0; i < ordinals.length; i++) best.offer(scores[i], ordinals[i]);
-    };
-    try {
-      const pending = this.workers.slice(0, parts - onCaller).map((worker, w) => this.ask(worker, { queries: [weighted], k, algorithm, approximate, segments: partSegments(w + onCaller), floor }));
-      if (onCaller === 1) {
+    const pending = this.workers.slice(0, parts - onCaller).map((worker, w) => this.ask(worker, { queries: [weighted], k, algorithm, approximate, segments: partSegments(w + onCaller), floor }));
+    let own: ScoredOrdinal[] = [];
+    let failure: { error: unknown } | null = null;
+    if (onCaller === 1) {
+      try {
         const shared = floor === undefined ? undefined : sharedFloors(this.floors, floor);
-        const hits = searchSegments(partSegments(0).map((s) => this.index.segments[s]), weighted, { k, algorithm, approximate, scratch: this.scratch, shared });
-        take(hits.map((h) => h.ordinal), hits.map((h) => h.score));
+        own = searchSegments(partSegments(0).map((s) => this.index.segments[s]), weighted, { k, algorithm, approximate, scratch: this.scratch, shared });
+      } catch (error) {
+        failure = { error };
       }
-      for (const reply of await Promise.all(pending)) take(reply.results![0].ordinals, reply.results![0].scores);
-    } finally {
-      if (floor !== undefined) this.releaseFloors(floor);
+    }
+    // Every part must be over before the cells go back: a late publish would raise another query's floor.
+    const settled = await Promise.allSettled(pending);
+    if (floor !== undefined) this.releaseFloors(floor);
+    if (failure !== null) throw failure.error;
+    const best = new TopK(k);
+    for (const hit of own) best.offer(hit.score, hit.ordinal);
+    for (const outcome of settled) {
+      if (outcome.status === "rejected") throw outcome.reason;
+      const { ordinals, scores } = outcome.value.results![0];
+      for (let i = 0; i < ordinals.length; i++) best.offer(scores[i], ordinals[i]);
     }
     return best.sorted();
   }
@@ -178,7 +185,7 @@ export class SearchPool {
       this.pending.set(id, { resolve });
       worker.postMessage({ id, ...request } satisfies WorkerRequest);
     });
-    if (reply.error) throw new SpladeError("INVALID_ARGUMENT", `search worker: ${reply.error.message}`);
+    if (reply.error) throw errorFromData(reply.error, "search worker");
     return reply;
   }
 

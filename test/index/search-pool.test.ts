@@ -11,6 +11,7 @@ import { randomCorpus } from "./helpers/topical-corpus.js";
 import { fromEntries } from "../../src/sparse/ops.js";
 import type { SparseVector } from "../../src/sparse/vector.js";
 import { APPROXIMATE_BUILD_DEFAULTS } from "../../src/index/defaults.js";
+import { isSpladeError } from "../../src/util/errors.js";
 
 test("a pool of worker threads answers exactly like the index itself", async () => {
   const index = SparseIndex.fromDocuments(syntheticDocuments(5, 0, 2000), { settings: { blockSize: 16 } });
@@ -125,6 +126,21 @@ test(`approximate search split over threads keeps recall@10 ≥ ${SPLIT_RECALL_T
       recall /= queries.length;
       assert.ok(recall >= SPLIT_RECALL_THRESHOLD, `${caller ? "calling thread + 1 worker" : "2 workers"}: recall@10 ${recall.toFixed(3)} < ${SPLIT_RECALL_THRESHOLD}`);
     }
+  } finally {
+    await pool.close();
+  }
+});
+
+test("a split query that fails (on the calling thread or a worker) rejects cleanly and leaves the pool exact", async () => {
+  const docs = Array.from({ length: 600 }, (_, i) => syntheticVector(13, i, 60, 6));
+  const index = segmentedIndex(docs, 100, () => false, resolveSettings({ blockSize: 8, superblockSize: 4, approximate: false }));
+  const pool = await SearchPool.create(index, { threads: 2 });
+  try {
+    for (const caller of [false, true]) {
+      await assert.rejects(pool.searchSplit(docs[0], { k: 5, approximate: true, caller }), (e: unknown) => isSpladeError(e, "UNSUPPORTED") && /approximate/.test((e as Error).message), `caller ${caller}: the worker's error code comes back`);
+    }
+    const query = syntheticVector(14, 0, 60, 6);
+    for (const caller of [false, true]) assert.deepEqual(await pool.searchSplit(query, { k: 5, caller }), bruteForceSearch(docs, query, { k: 5 }));
   } finally {
     await pool.close();
   }
