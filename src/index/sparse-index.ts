@@ -198,7 +198,12 @@ export class SparseIndex {
 
   /** Exact top-k with ids (and payloads), best first; ties by insertion order. */
   search(query: SparseVector, options: SearchOptions = {}): SearchHit[] {
-    return this.searchOrdinals(query, options).map(({ ordinal, score }) => this.hit(ordinal, score, options.withPayload ?? true));
+    return this.hits(this.searchOrdinals(query, options), options.withPayload ?? true);
+  }
+
+  /** (ordinal, score) pairs (searchOrdinals, or a SearchPool's) as hits with ids (and payloads), in order. */
+  hits(found: readonly ScoredOrdinal[], withPayload = true): SearchHit[] {
+    return found.map(({ ordinal, score }) => this.hit(ordinal, score, withPayload));
   }
 
   /** Id and payload of the document with this ordinal. */

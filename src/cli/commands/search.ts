@@ -1,6 +1,6 @@
 /**
  * `splade search --index <dir> [--index <dir2> --fusion rrf] (--query "text" | --queries <file>) [-k 10]
- *   [--json | --trec] [--model <spec>] [--algorithm bmp|exhaustive | --approximate [knobs]]`
+ *   [--json | --trec] [--model <spec>] [--algorithm bmp|exhaustive | --approximate [knobs]] [--threads N]`
  * `splade search --engine opensearch|postgres --url <url> --target <name> (--query | --queries) …`
  * Exact top-k search (or approximate: --approximate, approximate-option.ts) with the model each index records (or --model); with --engine, the engine target is
  * searched with its native query and the model it recorded at creation (engines/engine-search.ts). Output: a readable list per query
@@ -37,6 +37,7 @@ interface SearchFlags {
   model?: string;
   algorithm?: "bmp" | "exhaustive";
   approximate?: ApproximateFlag;
+  threads?: number;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -70,6 +71,7 @@ export function registerSearch(program: Command): void {
     .option("--model <model>", "encode queries with this model instead of the one the index records")
     .addOption(new Option("--algorithm <name>", "exact search algorithm").choices(["bmp", "exhaustive"]).conflicts("approximate"))
     .addOption(approximateOption())
+    .option("--threads <n>", "threads searching a local index (default 1): a queries file is spread over them, one query is split across the index's segments", positiveInteger)
     .action(async (flags: SearchFlags) => {
       if ((flags.query === undefined) === (flags.queries === undefined)) throw new SpladeError("INVALID_ARGUMENT", "give exactly one of --query or --queries");
       if (flags.json && flags.trec) throw new InvalidArgumentError("--json and --trec are exclusive");
@@ -78,6 +80,7 @@ export function registerSearch(program: Command): void {
       const encoder = { splade: encoderOptionsFromEnv(process.env) };
       let results;
       if (flags.engine !== undefined) {
+        if (flags.threads !== undefined) throw new SpladeError("INVALID_ARGUMENT", "--threads searches a local index; the engine searches on its own threads");
         if (flags.url === undefined || flags.target === undefined) throw new SpladeError("INVALID_ARGUMENT", "--engine needs --url and --target");
         const { openEngineTarget, searchEngineTarget } = await loadEngines();
         const target = await openEngineTarget({ engine: flags.engine, url: flags.url, target: flags.target, queryMode: flags.queryMode, rescore: flags.rescore, retry: { retries: flags.retries } });
@@ -87,7 +90,7 @@ export function registerSearch(program: Command): void {
           await target.close();
         }
       } else {
-        results = await searchIndexes(flags.index!, queries, { k: flags.k, fusion: flags.fusion, rrfK: flags.rrfK, model: flags.model, algorithm: flags.algorithm, approximate: flags.approximate, encoder });
+        results = await searchIndexes(flags.index!, queries, { k: flags.k, fusion: flags.fusion, rrfK: flags.rrfK, model: flags.model, algorithm: flags.algorithm, approximate: flags.approximate, threads: flags.threads, encoder });
       }
       const out: string[] = [];
       results.forEach((result, i) => {
