@@ -17,8 +17,9 @@
  *     for the documents found); only the candidate set is approximate.
  * With `shared` (the other threads searching other segments of the query: shared-floor.ts), both heaps prune
  * below the largest k-th (and rescore·k-th) approximate score of any thread, as one thread over all segments
- * would prune below its own. Deleted documents are never scored. One pair of heaps spans all segments. Keys in the heaps are segment base + internal document (rescoring maps them back
- * to insertion ordinals, the tie-break of the final list).
+ * would prune below its own. Deleted documents are never scored. One pair of heaps spans all segments. Keys
+ * in the heaps are segment base + internal document (rescoring maps them back to insertion ordinals, the
+ * tie-break of the final list).
  * Shapes: Q query terms, T terms, n clusters visited in all, N documents of a segment.
  */
 import { SpladeError } from "../util/errors.js";

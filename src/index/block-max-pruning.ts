@@ -15,8 +15,8 @@
  * Exactness: bounds are upper bounds in floating point too (block-bounds.ts, quantization.ts); a block is
  * skipped only when its bound is strictly below the k-th score, so a document tying it is still scored and
  * the ordinal tie-break decides; the same holds for a threshold shared with threads searching other segments
- * of the query (top-k.ts `share`, synced every block: a lower bound on the index's k-th score); every scored block sums all its query terms in float64 in ascending term
- * order like sparse/ops.ts `dot`. So results equal the exhaustive scorer's exactly (property tests).
+ * of the query (top-k.ts `share`, synced every block: a lower bound on the index's k-th score); every scored
+ * block sums all its query terms in float64 in ascending term order like sparse/ops.ts `dot`. So results equal the exhaustive scorer's exactly (property tests).
  * Shapes: Q query terms, NB blocks, NS superblocks, S blocks per superblock, B docs per block, C candidates.
  */
 import type { TopK } from "./top-k.js";
