@@ -18,12 +18,18 @@
  *              [1, B]·[B, C] product per word, B·K·C multiply-adds (no dense [V, B·T] · [B·T, C] product),
  *              written into zeros [V, C] by ScatterND (idx has no repeats, so its parallel kernel is exact);
  *   dA[b, t, :] = Σ_{k : a[b,k] = t} gK[b,k] · WK[k, :]
- *            = M_b · WK_c with M[b, t, k] = gK[b,k] · [a[b,k] = t], a one-hot [B, T, Kc] chunk and a dense
- *              product, B·T·K·C multiply-adds.
+ *            = M_b · W[words_b] with M[b, t, k] = gK[b,k] · [a[b,k] = t], a one-hot and a dense product.
  * dA is a many-to-one sum (several words share a token), which a scatter-add would do in B·K·C updates; but
  * onnxruntime's ScatterElements runs single-threaded at ~80 M updates/s (7.9 s of a 19 s DistilBERT-base step,
- * profiled, with K = V) and its ScatterND add races on repeated rows, while the one-hot product runs at GEMM
- * speed on every core. The one-hot is Cast(Equal) · g: Where runs on one thread (~1.6× slower here).
+ * profiled, with K = V) and its ScatterND add races on repeated rows (measured: 3–4 % wrong sums on 2
+ * threads), while a one-hot product runs at GEMM speed on every core. Over all T tokens that product costs
+ * B·T·K·C multiply-adds (0.8 s of a dense DistilBERT-base step, 12 % of its products). So each row's words are
+ * first sorted by arg-max token (TopK k = K, ascending; the gradient and word ids follow by GatherElements):
+ * a chunk of Kc consecutive sorted words then falls in a window of about T·Kc/K tokens of every row, and the
+ * one-hot is [B, W, Kc] over that window only (windowProduct), times each row's gathered rows of W
+ * [B, Kc, C]: B·W·K·C multiply-adds plus a B·K·C gather. dA's chunks are smaller than dW's
+ * (DEFAULT_WINDOW_CHUNK_ELEMENTS), for narrower windows. Dense DistilBERT-base step, quiet, in onnxruntime:
+ * 8.16 s → 7.31 s. The one-hot is Cast(Equal) · g: Where runs on one thread (~1.6× slower here).
  * The MatMul itself receives no gradient and its rule does not run.
  * Tests: test/gradcheck/max-matmul.test.ts (and the whole-model checks, which take this path).
  */
@@ -33,6 +39,12 @@ import type { GradContext } from "../context.js";
 
 /** Default budget of C·Kc elements per chunk at K = V (times B rows): 4 Mi → 6 chunks at 768 × 30522. */
 export const DEFAULT_CHUNK_ELEMENTS = 4 * 1024 * 1024;
+/**
+ * Default budget of C·Kc elements per chunk of dA's sorted words: 1 Mi → 24 chunks at 768 × 30522, so that a
+ * chunk's tokens span a window of about T/24 tokens per row (measured at DistilBERT-base size, dense: 6 chunks
+ * 7.45 s per step in onnxruntime, 12 chunks 7.50 s, 24 chunks 7.31 s).
+ */
+export const DEFAULT_WINDOW_CHUNK_ELEMENTS = 1024 * 1024;
 
 /** The MatMul feeding a ReduceMax over axis 1 of a rank-3 tensor, when this fused rule applies. */
 export function fusableMatMul(ctx: GradContext, reduceMax: Node, axes: number[], keepdims: boolean): Node | null {
@@ -44,13 +56,16 @@ export function fusableMatMul(ctx: GradContext, reduceMax: Node, axes: number[],
   return ctx.shapes.rank(mm.inputs[0]) === 3 && ctx.shapes.rank(mm.inputs[1]) === 2 ? mm : null;
 }
 
-/** Number of chunks of the active words: sized for the whole vocabulary (one when V is not static). */
-function chunkCount(ctx: GradContext, bmName: string): number {
+/**
+ * Number of chunks of the active words: sized for the whole vocabulary (one when V is not static), with
+ * `maxMatMulChunkElements` (both passes) or the pass's default budget.
+ */
+function chunkCount(ctx: GradContext, bmName: string, fallback: number): number {
   const sb = ctx.shapes.shape(bmName);
   const C = typeof sb?.[0] === "number" ? sb[0] : null;
   const vocab = typeof sb?.[1] === "number" ? sb[1] : null;
   if (C === null || vocab === null) return 1;
-  return Math.max(1, Math.ceil((C * vocab) / (ctx.options.maxMatMulChunkElements ?? DEFAULT_CHUNK_ELEMENTS)));
+  return Math.max(1, Math.ceil((C * vocab) / (ctx.options.maxMatMulChunkElements ?? fallback)));
 }
 
 export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g: V): void {
@@ -76,33 +91,31 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
 
   const shapeA = ctx.shapeOf(aName);
   const tokens = b.gather(shapeA, i64(1), 0); // [1]
-  const tokenIds = b.unsqueeze(range(scalar(tokens)), [0, 2]); // [1, T, 1]
   const rowStart = b.mul(b.unsqueeze(range(scalar(b.gather(shapeA, i64(0), 0))), [1]), tokens); // [B, 1]
   const rowsByWord = needW ? b.transpose(b.add(arg, rowStart), [1, 0]) : null; // [K, B]: row of A2 = b·T + a[b, k]
   const A2 = needW ? (b.op("Flatten", [ctx.v(aName)], { axis: 2 }) as V) : null; // [B·T, C]
   const gByWord = needW ? b.unsqueeze(b.transpose(gK, [1, 0]), [1]) : null; // [K, 1, B]
 
-  const chunks = chunkCount(ctx, bmName);
+  const chunks = chunkCount(ctx, bmName, DEFAULT_CHUNK_ELEMENTS);
+  const bounds = (n: number, k: number) => [k, k + 1].map((j) => b.div(b.mul(K, i64(j)), i64(n))); // [⌊k·K/n⌋, ⌊(k+1)·K/n⌋)
   const dA: V[] = [];
+  if (needA) {
+    // Each row's active words sorted by arg-max token, in chunks: a chunk's tokens span a window of the row.
+    const sorted = sortedByToken(ctx, arg, gK, idx, K, shapeA, rowStart);
+    const n = chunkCount(ctx, bmName, DEFAULT_WINDOW_CHUNK_ELEMENTS);
+    for (let k = 0; k < n; k++) dA.push(windowProduct(ctx, sorted, bounds(n, k), K, tokens, wName ?? bmName, wName !== null));
+  }
   const dW: V[] = [];
-  for (let k = 0; k < chunks; k++) {
-    // Chunk k holds words [⌊k·K/n⌋, ⌊(k+1)·K/n⌋) of the K active ones (runtime bounds).
-    const bound = (j: number) => b.div(b.mul(K, i64(j)), i64(chunks));
-    const slice = (x: V, axis: number) => (chunks === 1 ? x : (b.op("Slice", [x, bound(k), bound(k + 1), i64(axis)]) as V));
-    if (needA) {
-      const oneHot = b.cast(b.equal(b.unsqueeze(slice(arg, 1), [1]), tokenIds), "float32"); // [B, T, Kc]
-      const M = b.mul(oneHot, b.unsqueeze(slice(gK, 1), [1])); // [B, T, Kc]
-      // The chunk's rows of W, gathered directly (no [K, C] copy of W sliced again per chunk).
-      const WKc = wName ? b.gather(ctx.v(wName), slice(idx, 0), 0) : b.transpose(b.gather(ctx.v(bmName), slice(idx, 0), 1), [1, 0]); // [Kc, C]
-      dA.push(b.matmul(M, WKc)); // [B, T, C]
-    }
-    if (needW) {
-      const rows = b.gather(A2!, slice(rowsByWord!, 0), 0); // [Kc, B, C]
-      const prod = b.matmul(slice(gByWord!, 0), rows); // [Kc, 1, C]
+  if (needW) {
+    for (let k = 0; k < chunks; k++) {
+      const [lo, hi] = bounds(chunks, k);
+      const slice = (x: V) => (chunks === 1 ? x : (b.op("Slice", [x, lo, hi, i64(0)]) as V));
+      const rows = b.gather(A2!, slice(rowsByWord!), 0); // [Kc, B, C]
+      const prod = b.matmul(slice(gByWord!), rows); // [Kc, 1, C]
       dW.push(b.op("Flatten", [prod], { axis: 1 }) as V); // [Kc, C]
     }
   }
-  if (needA) ctx.contribute(aName, dA.length === 1 ? dA[0] : (b.op("Sum", dA) as V));
+  if (needA) ctx.contribute(aName, b.reshapeTo(dA.length === 1 ? dA[0] : (b.op("Sum", dA) as V), shapeA));
   if (needW) {
     const dWK = dW.length === 1 ? dW[0] : b.concat(dW, 0); // [K, C]
     const zeros = wName ? ctx.zerosLike(wName) : b.transpose(ctx.zerosLike(bmName), [1, 0]); // [V, C]
@@ -110,4 +123,61 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
     if (wName) ctx.contribute(wName, full);
     else ctx.contribute(bmName, b.transpose(full, [1, 0]));
   }
+}
+
+interface SortedWords {
+  /** Arg-max token of each row's active words, ascending [B, K], and the same with a sentinel 0 column [B, K + 1]. */
+  tokens: V;
+  pad: V;
+  /** The incoming gradient and the vocabulary ids in that order [B, K]. */
+  g: V;
+  words: V;
+  /** Zeros [B·T, C] (a chunk's window is scattered into them) and each row's first flat row b·T [B, 1]. */
+  zeros: V;
+  rowStart: V;
+}
+
+/**
+ * dA of the chunk [lo, hi) of each row's sorted words: the chunk's tokens lie in [first_b, last_b], so a window
+ * of W = max_b (last_b − first_b + 1) tokens starting at s_b = min(first_b, T − W) (inside the row) holds them:
+ *   dA[b, s_b + w, :] = Σ_{k in chunk} [t_bk = s_b + w] · g_bk · W[word_bk, :]
+ * a one-hot [B, W, Kc] times each row's gathered weight rows [B, Kc, C], scattered into zeros [B·T, C] (the
+ * rows of one window are distinct, so ScatterND writes each once). The bounds are read from the sorted
+ * tokens with a sentinel column: an empty chunk reads it and gives an empty product.
+ */
+function windowProduct(ctx: GradContext, s: SortedWords, [lo, hi]: V[], K: V, tokens: V, weight: string, tied: boolean): V {
+  const b = ctx.b;
+  const i64 = (v: number) => b.constInt64([v]);
+  const range = (n: V) => b.op("Range", [b.constInt64([0], []), n, b.constInt64([1], [])]) as V;
+  const T = b.reshape(tokens, []);
+  const slice = (x: V) => b.op("Slice", [x, lo, hi, i64(1)]) as V;
+  const at = (j: V) => b.gather(s.pad, b.min2(b.max2(j, i64(0)), K), 1); // [B, 1]
+  const first = at(lo);
+  const last = at(b.sub(hi, i64(1)));
+  const width = b.min2(b.max2(b.reduceMax(b.add(b.sub(last, first), i64(1)), [0, 1], false), b.constInt64([1], [])), T); // []
+  const start = b.min2(first, b.sub(T, width)); // [B, 1]
+  const oneHot = b.cast(b.equal(b.unsqueeze(b.sub(slice(s.tokens), start), [1]), b.unsqueeze(range(width), [0, 2])), "float32"); // [B, W, Kc]
+  const M = b.mul(oneHot, b.unsqueeze(slice(s.g), [1])); // [B, W, Kc]
+  const rowsW = tied ? b.gather(ctx.v(weight), slice(s.words), 0) : b.transpose(b.gather(ctx.v(weight), slice(s.words), 1), [1, 2, 0]); // [B, Kc, C]
+  const rows = b.unsqueeze(b.add(b.add(s.rowStart, start), b.unsqueeze(range(width), [0])), [2]); // [B, W, 1]: b·T + s_b + w
+  return b.op("ScatterND", [s.zeros, rows, b.matmul(M, rowsW)]) as V; // [B·T, C]
+}
+
+/** Each row's active words sorted by their arg-max token (TopK k = K ascending), for dA's windows. */
+function sortedByToken(ctx: GradContext, arg: V, gK: V, idx: V, K: V, shapeA: V, rowStart: V): SortedWords {
+  const b = ctx.b;
+  const order = (b.op("TopK", [arg, K], { axis: 1, largest: 0, sorted: 1 }, { outputs: 2 }) as V[])[1]; // [B, K]
+  const tokens = b.op("GatherElements", [arg, order], { axis: 1 }) as V;
+  const rowsShape = b.concat([b.gather(shapeA, b.constInt64([0]), 0), b.constInt64([1])], 0); // [B, 1]
+  const sentinel = b.op("ConstantOfShape", [rowsShape], { value: { dtype: "int64", dims: [1], data: new BigInt64Array([0n]) } }) as V;
+  const flatShape = b.concat([b.mul(b.gather(shapeA, b.constInt64([0]), 0), b.gather(shapeA, b.constInt64([1]), 0)), b.gather(shapeA, b.constInt64([2]), 0)], 0); // [B·T, C]
+  const zeros = b.op("ConstantOfShape", [flatShape], { value: { dtype: "float32", dims: [1], data: new Float32Array([0]) } }) as V;
+  return {
+    tokens,
+    pad: b.concat([tokens, sentinel], 1),
+    g: b.op("GatherElements", [gK, order], { axis: 1 }) as V,
+    words: b.gather(idx, order, 0),
+    zeros,
+    rowStart,
+  };
 }
