@@ -18,12 +18,13 @@
  * ratio torch / ours, and against the ceiling's GFLOP/s: the effective GFLOP/s (3 × the forward pass's
  * matrix-product FLOPs — forward, input and weight gradients, the count PyTorch's dense backward does — over
  * our step time; above 100 % when we skip work), and the efficiency: the matrix products our step performs
- * (no weight product through the vocabulary, one-hot products over the active words only) over its time. With `--rounds R` our steps and the baseline take turns R times, each round's ratio
+ * (no weight product through the vocabulary, one-hot products over the active words and a window of the tokens only) over its time. With `--rounds R` our steps and the baseline take turns R times, each round's ratio
  * printed, then the best of each side. `--profile PREFIX` runs the step graph with onnxruntime's profiler
  * (trace in PREFIX_<date>.json; it slows a step by a few percent) and prints where the last step's time went:
  * matrix products against the rest, by op type and by node group (bench/_profile.ts).
  */
 import { spladeGraph } from "../src/encoder/splade-graph.js";
+import { DEFAULT_WINDOW_CHUNK_ELEMENTS } from "../src/graph/autodiff/rules/max-matmul.js";
 import { serializeModel } from "../src/graph/onnx-proto.js";
 import { GraphSession, ort } from "../src/graph/session.js";
 import { MS_DOMAIN } from "../src/model/layers.js";
@@ -107,8 +108,12 @@ export async function main(args: string[]): Promise<void> {
   const active = { query: await activeDims(config, runner.state.params, batch.columns[0], a.threads), document: await activeDims(config, runner.state.params, batch.columns[1], a.threads) };
   console.log(`our allocator: ${allocator}; vocabulary bias ${a.vocabBias}: ${active.document.mean.toFixed(0)} active dimensions per document, ${active.query.mean.toFixed(0)} per query (of ${config.vocabSize})`);
   // The matrix products our step performs: forward, input and weight gradients of the body, the vocabulary
-  // projection forward, and the one-hot products over the active words (autodiff/rules/max-matmul.ts).
-  const oneHot = (rows: number, tokens: number, words: number) => 2 * rows * tokens * words * size.hidden;
+  // projection forward, and the one-hot products over the active words (autodiff/rules/max-matmul.ts). Those
+  // span a window of each row's tokens per chunk of words sorted by arg-max token, T/n wide for n chunks plus
+  // the spread between rows: counted as ⌈T/n⌉ + 2 tokens (the widths profiled at DistilBERT-base size, dense:
+  // 12–13 of 256 tokens, 2–3 of 32).
+  const windowChunks = Math.ceil((size.hidden * size.vocab) / DEFAULT_WINDOW_CHUNK_ELEMENTS);
+  const oneHot = (rows: number, tokens: number, words: number) => 2 * rows * Math.min(tokens, Math.ceil(tokens / windowChunks) + 2) * words * size.hidden;
   const performedGflop = (3 * (queries.body + documents.body) + queries.vocab + documents.vocab + oneHot(a.pairs, a.qlen, active.query.union) + 2 * oneHot(a.pairs, a.dlen, active.document.union)) / 1e9;
   const t0 = performance.now();
   await runner.prepare();
