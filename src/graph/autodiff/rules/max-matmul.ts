@@ -21,8 +21,8 @@
  *            = M_b · W[words_b] with M[b, t, k] = gK[b,k] · [a[b,k] = t], a one-hot and a dense product.
  * dA is a many-to-one sum (several words share a token), which a scatter-add would do in B·K·C updates; but
  * onnxruntime's ScatterElements runs single-threaded at ~80 M updates/s (7.9 s of a 19 s DistilBERT-base step,
- * profiled, with K = V) and its ScatterND add races on repeated rows (measured: 3–4 % wrong sums on 2
- * threads), while a one-hot product runs at GEMM speed on every core. Over all T tokens that product costs
+ * profiled, with K = V) and its ScatterND add races on repeated rows (measured on 2 threads: sums off by up
+ * to 3–5 %), while a one-hot product runs at GEMM speed on every core. Over all T tokens that product costs
  * B·T·K·C multiply-adds (0.8 s of a dense DistilBERT-base step, 12 % of its products). So each row's words are
  * first sorted by arg-max token (TopK k = K, ascending; the gradient and word ids follow by GatherElements):
  * a chunk of Kc consecutive sorted words then falls in a window of about T·Kc/K tokens of every row, and the
@@ -103,8 +103,13 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
     // Each row's active words sorted by arg-max token, in chunks: a chunk's tokens span a window of the row.
     const sorted = sortedByToken(ctx, arg, gK, idx, K, shapeA, rowStart);
     const n = chunkCount(ctx, bmName, DEFAULT_WINDOW_CHUNK_ELEMENTS);
+    const w = tokenWindows(ctx, sorted, n, K, tokens);
+    // The chunks of the sorted tokens, gradient and words: one Split each.
+    const sizes = b.sub(w.hi, w.lo); // [n]
+    const split = (x: V) => (n === 1 ? [x] : (b.op("Split", [x, sizes], { axis: 1 }, { outputs: n }) as V[]));
+    const chunked: SplitWords = { tokens: split(sorted.tokens), g: split(sorted.g), words: split(sorted.words) };
     let acc = sorted.zeros; // [B·T, C]
-    for (let k = 0; k < n; k++) acc = windowProduct(ctx, sorted, acc, bounds(n, k), K, tokens, wName ?? bmName, wName !== null);
+    for (let k = 0; k < n; k++) acc = windowProduct(ctx, chunked, w, k, acc, wName ?? bmName, wName !== null);
     dA.push(acc);
   }
   const dW: V[] = [];
@@ -139,31 +144,63 @@ interface SortedWords {
   rowStart: V;
 }
 
+/** SortedWords' tokens, gradient and word ids [B, K], split into the n chunks [B, Kc]. */
+interface SplitWords {
+  tokens: V[];
+  g: V[];
+  words: V[];
+}
+
+interface TokenWindows {
+  /** Chunk k holds sorted words [lo[k], hi[k]) = [⌊k·K/n⌋, ⌊(k+1)·K/n⌋) [n]. */
+  lo: V;
+  hi: V;
+  /** Its window: `width` [n] tokens from start [B, n] in each row, base = b·T + start [B, n]. */
+  width: V;
+  start: V;
+  base: V;
+}
+
 /**
- * dA of the chunk [lo, hi) of each row's sorted words: the chunk's tokens lie in [first_b, last_b], so a window
- * of W = max_b (last_b − first_b + 1) tokens starting at s_b = min(first_b, T − W) (inside the row) holds them:
- *   dA[b, s_b + w, :] = Σ_{k in chunk} [t_bk = s_b + w] · g_bk · W[word_bk, :]
+ * The windows of all n chunks at once (so that each chunk adds few nodes: onnxruntime's session creation
+ * grows with them). Chunk k's tokens lie in [first_bk, last_bk] (sorted), so a window of
+ * W_k = max_b (last_bk − first_bk + 1) tokens starting at s_bk = min(first_bk, T − W_k) (inside the row) holds
+ * them. The bounds are read from the sorted tokens with a sentinel column: an empty chunk reads it, and its
+ * window (at least one token) receives an empty product.
+ */
+function tokenWindows(ctx: GradContext, s: SortedWords, n: number, K: V, tokens: V): TokenWindows {
+  const b = ctx.b;
+  const i64 = (v: number) => b.constInt64([v]);
+  const T = b.reshape(tokens, []);
+  const edges = b.div(b.mul(K, b.constInt64(Array.from({ length: n + 1 }, (_, j) => j))), i64(n)); // [n + 1]
+  const lo = b.slice(edges, [0], [n], [0]);
+  const hi = b.slice(edges, [1], [n + 1], [0]);
+  const at = (j: V) => b.gather(s.pad, b.min2(b.max2(j, i64(0)), K), 1); // [B, n]
+  const first = at(lo);
+  const last = at(b.sub(hi, i64(1)));
+  const width = b.min2(b.max2(b.reduceMax(b.add(b.sub(last, first), i64(1)), [0], false), i64(1)), T); // [n]
+  const start = b.min2(first, b.sub(T, width)); // [B, n]
+  return { lo, hi, width, start, base: b.add(s.rowStart, start) };
+}
+
+/**
+ * dA of chunk k of each row's sorted words, over its window (tokenWindows):
+ *   dA[b, s_bk + w, :] += Σ_{j in chunk k} [t_bj = s_bk + w] · g_bj · W[word_bj, :]
  * a one-hot [B, W, Kc] times each row's gathered weight rows [B, Kc, C], added to the window's rows of the
  * running sum `acc` [B·T, C] (GatherND, Add, ScatterND: the rows of one window are distinct, so ScatterND writes
  * each once, without the racing add reduction; 0.04 s less per dense step than a Sum of zero-padded chunks).
- * The bounds are read from the sorted tokens with a sentinel column: an empty chunk reads it and adds an
- * empty product.
  */
-function windowProduct(ctx: GradContext, s: SortedWords, acc: V, [lo, hi]: V[], K: V, tokens: V, weight: string, tied: boolean): V {
+function windowProduct(ctx: GradContext, s: SplitWords, w: TokenWindows, k: number, acc: V, weight: string, tied: boolean): V {
   const b = ctx.b;
-  const i64 = (v: number) => b.constInt64([v]);
+  const at = b.constInt64([k]);
   const range = (n: V) => b.op("Range", [b.constInt64([0], []), n, b.constInt64([1], [])]) as V;
-  const T = b.reshape(tokens, []);
-  const slice = (x: V) => b.op("Slice", [x, lo, hi, i64(1)]) as V;
-  const at = (j: V) => b.gather(s.pad, b.min2(b.max2(j, i64(0)), K), 1); // [B, 1]
-  const first = at(lo);
-  const last = at(b.sub(hi, i64(1)));
-  const width = b.min2(b.max2(b.reduceMax(b.add(b.sub(last, first), i64(1)), [0, 1], false), b.constInt64([1], [])), T); // []
-  const start = b.min2(first, b.sub(T, width)); // [B, 1]
-  const oneHot = b.cast(b.equal(b.unsqueeze(b.sub(slice(s.tokens), start), [1]), b.unsqueeze(range(width), [0, 2])), "float32"); // [B, W, Kc]
+  const slice = (x: V[]) => x[k];
+  const window = range(b.gather(w.width, b.constInt64([k], []), 0)); // [W]
+  const start = b.gather(w.start, at, 1); // [B, 1]
+  const oneHot = b.cast(b.equal(b.unsqueeze(b.sub(slice(s.tokens), start), [1]), b.unsqueeze(window, [0, 2])), "float32"); // [B, W, Kc]
   const M = b.mul(oneHot, b.unsqueeze(slice(s.g), [1])); // [B, W, Kc]
   const rowsW = tied ? b.gather(ctx.v(weight), slice(s.words), 0) : b.transpose(b.gather(ctx.v(weight), slice(s.words), 1), [1, 2, 0]); // [B, Kc, C]
-  const rows = b.unsqueeze(b.add(b.add(s.rowStart, start), b.unsqueeze(range(width), [0])), [2]); // [B, W, 1]: b·T + s_b + w
+  const rows = b.unsqueeze(b.add(b.gather(w.base, at, 1), b.unsqueeze(window, [0])), [2]); // [B, W, 1]: b·T + s_bk + w
   const sum = b.add(b.op("GatherND", [acc, rows]) as V, b.matmul(M, rowsW)); // [B, W, C]
   return b.op("ScatterND", [acc, rows, sum]) as V; // [B·T, C]
 }
