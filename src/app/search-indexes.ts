@@ -3,7 +3,9 @@
  * an override), search every index (exactly, or approximately on request), and fuse the lists with reciprocal-rank fusion when there are
  * several (index/fusion.ts). Each index is queried with its own encoder because BM25 and SPLADE live in
  * different term spaces. With `threads` > 1 the searches run on worker threads (index/search-pool.ts): a
- * queries file spread over them, or one query split across an index's segments; the results are the same.
+ * queries file spread over them, or one query split across an index's segments. Exact results are the same;
+ * approximate ones are too for a queries file, while a split query keeps a candidate pool per part (scores
+ * still exact, recall at the same knobs measured higher: BENCHMARKS.md).
  */
 import { SpladeError } from "../util/errors.js";
 import { SparseIndex } from "../index/sparse-index.js";
