@@ -1,7 +1,7 @@
 /**
  * Use-case behind `splade search`: encode queries with each index's model (the one its manifest records, or
- * an override), search every index (exactly, or approximately on request), and fuse the lists with reciprocal-rank fusion when there are
- * several (index/fusion.ts). Each index is queried with its own encoder because BM25 and SPLADE live in
+ * an override), search every index (exactly, or approximately on request), and fuse the lists with
+ * reciprocal-rank fusion when there are several (index/fusion.ts). Each index is queried with its own encoder because BM25 and SPLADE live in
  * different term spaces. With `threads` > 1 the searches run on worker threads (index/search-pool.ts): a
  * queries file spread over them, or one query split across an index's segments. Exact results are the same;
  * approximate ones are too for a queries file, while a split query keeps a candidate pool per part (scores
