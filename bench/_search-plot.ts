@@ -1,30 +1,54 @@
 /**
  * The recall–latency figure of the search benchmark (bench/search.ts --plot; files starting with "_" are not
  * benchmarks): for each corpus, the Pareto frontier of approximate search (recall@10 on x, mean single-thread
- * latency on a log y axis) and, as dashed lines at recall 1, exact BMP and exhaustive scoring. Plain SVG
- * written by hand: a dozen points per series need no plotting library.
+ * latency on a log y axis) and, as dashed lines at recall 1, exact BMP and exhaustive scoring. A run that also
+ * measured one query split across threads (bench/search.ts `splits`) adds that frontier and its exact BMP mean,
+ * drawn with hollow markers, for the fastest split variant (the calling thread + workers, k-th score shared).
+ * Plain SVG written by hand: a dozen points per series need no plotting library.
  */
-import type { ApproximatePoint } from "./_search-measure.js";
+import { paretoFrontier, type ApproximatePoint } from "./_search-measure.js";
+
+export interface SplitRun {
+  readonly threads: number;
+  readonly caller: boolean;
+  readonly shareThreshold: boolean;
+  readonly bmp: { readonly mean: number };
+  readonly approximate: readonly ApproximatePoint[];
+}
 
 export interface PlotSeries {
   readonly label: string;
   readonly exact: { readonly bmp: { readonly mean: number }; readonly exhaustive: { readonly mean: number } };
   readonly frontier: readonly ApproximatePoint[];
+  readonly splits?: readonly SplitRun[];
 }
 
-const W = 720;
+/** The split variant drawn: the calling thread + workers with the k-th score shared, else the first shared one. */
+function drawnSplit(s: PlotSeries): { threads: number; bmpMean: number; frontier: ApproximatePoint[] } | null {
+  const shared = (s.splits ?? []).filter((r) => r.shareThreshold);
+  const run = shared.find((r) => r.caller) ?? shared[0];
+  return run === undefined ? null : { threads: run.threads, bmpMean: run.bmp.mean, frontier: paretoFrontier(run.approximate) };
+}
+
+const W = 780;
 const H = 440;
-const M = { left: 70, right: 190, top: 30, bottom: 50 };
+const M = { left: 70, right: 240, top: 30, bottom: 50 };
+/** Least vertical distance between two labels on the right, px. */
+const LABEL_GAP = 14;
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
 
 export function recallLatencySvg(series: readonly PlotSeries[]): string {
-  const latencies = series.flatMap((s) => [...s.frontier.map((p) => p.mean), s.exact.bmp.mean, s.exact.exhaustive.mean]);
+  const splits = series.map(drawnSplit);
+  const latencies = series.flatMap((s, i) => [...s.frontier.map((p) => p.mean), s.exact.bmp.mean, s.exact.exhaustive.mean, ...(splits[i] === null ? [] : [splits[i]!.bmpMean, ...splits[i]!.frontier.map((p) => p.mean)])]);
   const yMin = 10 ** Math.floor(Math.log10(Math.min(...latencies)));
-  const yMax = 10 ** Math.ceil(Math.log10(Math.max(...latencies)));
-  const xMin = Math.min(0.8, ...series.flatMap((s) => s.frontier.map((p) => p.recall)));
+  // A decade more when the top line would run through the legend (top left).
+  const top = Math.max(...latencies);
+  const yMax = 10 ** Math.ceil(Math.log10(top)) * (top > 10 ** Math.ceil(Math.log10(top)) / 5 ? 10 : 1);
+  const xMin = Math.min(0.8, ...series.flatMap((s, i) => [...s.frontier, ...(splits[i]?.frontier ?? [])].map((p) => p.recall)));
   const x = (recall: number) => M.left + ((recall - xMin) / (1 - xMin)) * (W - M.left - M.right);
   const y = (ms: number) => H - M.bottom - ((Math.log10(ms) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * (H - M.top - M.bottom);
   const out: string[] = [];
+  const labels: Array<{ at: number; color: string; text: string }> = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   for (let e = Math.log10(yMin); e <= Math.log10(yMax); e++) {
@@ -40,7 +64,7 @@ export function recallLatencySvg(series: readonly PlotSeries[]): string {
     out.push(`<text x="${x(r).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle">${Math.round(r * 100)}%</text>`);
   }
   out.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 12}" text-anchor="middle">recall@10 against the exact top-10</text>`);
-  out.push(`<text transform="translate(18 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">mean latency per query, ms (1 thread, log scale)</text>`);
+  out.push(`<text transform="translate(18 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">mean latency per query, ms (log scale)</text>`);
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
     const path = s.frontier.map((p, j) => `${j === 0 ? "M" : "L"}${x(p.recall).toFixed(1)},${y(p.mean).toFixed(1)}`).join(" ");
@@ -48,10 +72,31 @@ export function recallLatencySvg(series: readonly PlotSeries[]): string {
     for (const p of s.frontier) out.push(`<circle cx="${x(p.recall).toFixed(1)}" cy="${y(p.mean).toFixed(1)}" r="3" fill="${color}"/>`);
     for (const [name, ms, dash] of [["exact BMP", s.exact.bmp.mean, "6 3"], ["exhaustive", s.exact.exhaustive.mean, "2 3"]] as const) {
       out.push(`<line x1="${x(xMin).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="${y(ms).toFixed(1)}" y2="${y(ms).toFixed(1)}" stroke="${color}" stroke-dasharray="${dash}" stroke-width="1"/>`);
-      out.push(`<text x="${W - M.right + 6}" y="${(y(ms) + 4).toFixed(1)}" fill="${color}">${s.label}: ${name}</text>`);
+      labels.push({ at: y(ms), color, text: `${s.label}: ${name}` });
     }
-    out.push(`<text x="${W - M.right + 6}" y="${M.top + 16 * i}" fill="${color}" font-weight="bold">${s.label}: approximate</text>`);
+    out.push(`<text x="${M.left + 10}" y="${M.top + 16 * (i + 1)}" fill="${color}" font-weight="bold">● ${s.label}: approximate, 1 thread</text>`);
+    const split = splits[i];
+    if (split !== null) {
+      const name = `${s.label}, ${split.threads} threads`;
+      const path = split.frontier.map((p, j) => `${j === 0 ? "M" : "L"}${x(p.recall).toFixed(1)},${y(p.mean).toFixed(1)}`).join(" ");
+      out.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="1.5" stroke-dasharray="5 2"/>`);
+      for (const p of split.frontier) out.push(`<circle cx="${x(p.recall).toFixed(1)}" cy="${y(p.mean).toFixed(1)}" r="3" fill="white" stroke="${color}"/>`);
+      out.push(`<line x1="${x(xMin).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="${y(split.bmpMean).toFixed(1)}" y2="${y(split.bmpMean).toFixed(1)}" stroke="${color}" stroke-dasharray="1 2" stroke-width="1"/>`);
+      labels.push({ at: y(split.bmpMean), color, text: `${name}: exact BMP` });
+    }
   });
+  const withSplits = series.filter((_, i) => splits[i] !== null);
+  withSplits.forEach((s, j) => {
+    const color = COLORS[series.indexOf(s) % COLORS.length];
+    out.push(`<text x="${M.left + 10}" y="${M.top + 16 * (series.length + j + 1)}" fill="${color}" font-weight="bold">○ ${s.label}: approximate, ${splits[series.indexOf(s)]!.threads} threads per query</text>`);
+  });
+  // The exact lines' labels, in line order, moved apart where lines lie closer than a label's height.
+  labels.sort((a, b) => a.at - b.at);
+  let last = -Infinity;
+  for (const label of labels) {
+    last = Math.max(label.at, last + LABEL_GAP);
+    out.push(`<text x="${W - M.right + 6}" y="${(last + 4).toFixed(1)}" fill="${label.color}">${label.text}</text>`);
+  }
   out.push(`</svg>`);
   return out.join("\n") + "\n";
 }
