@@ -10,7 +10,7 @@
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../util/worker.js";
 import { availableParallelism } from "node:os";
-import { errorFromData } from "../util/errors.js";
+import { errorFromData, SpladeError } from "../util/errors.js";
 import type { SparseVector } from "../sparse/vector.js";
 import type { SparseIndex } from "./sparse-index.js";
 import type { Segment } from "./segment.js";
@@ -53,6 +53,8 @@ function startWorker(init: WorkerInit): Worker {
 export class SearchPool {
   private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void }>();
   private nextId = 0;
+  private failure: SpladeError | null = null;
+  private closed = false;
   private readonly scratch = new SearchScratch();
   /** Pairs of cells (heap, pool: shared-floor.ts) for split queries in flight; their first cells when free. */
   private readonly freeFloors = Array.from({ length: SPLIT_QUERIES_SHARED }, (_, i) => 2 * (SPLIT_QUERIES_SHARED - 1 - i));
@@ -69,11 +71,19 @@ export class SearchPool {
         this.pending.delete(reply.id);
         entry?.resolve(reply);
       });
-      worker.on("error", (error: Error) => {
-        for (const [id, entry] of this.pending) entry.resolve({ id, error: { message: error.message } });
-        this.pending.clear();
-      });
+      worker.on("error", (error: Error) => this.fail(`a search worker failed: ${error.message}`));
+      worker.on("exit", () => this.closed || this.fail("a search worker exited"));
     }
+  }
+
+  /**
+   * A worker that died leaves the pool unable to answer (its part of a split query, its share of a batch): every
+   * request in flight and every later one is refused with RUNTIME instead of waiting forever.
+   */
+  private fail(message: string): void {
+    this.failure ??= new SpladeError("RUNTIME", `${message}; the search pool cannot search any more`);
+    for (const [id, entry] of this.pending) entry.resolve({ id, error: { message: this.failure.message, code: "RUNTIME" } });
+    this.pending.clear();
   }
 
   static async create(index: SparseIndex, options: { threads?: number } = {}): Promise<SearchPool> {
@@ -180,6 +190,8 @@ export class SearchPool {
   }
 
   private async ask(worker: Worker, request: Omit<WorkerRequest, "id">): Promise<WorkerReply> {
+    if (this.closed) throw new SpladeError("INVALID_ARGUMENT", "the search pool is closed");
+    if (this.failure !== null) throw this.failure;
     const id = this.nextId++;
     const reply = await new Promise<WorkerReply>((resolve) => {
       this.pending.set(id, { resolve });
@@ -190,6 +202,7 @@ export class SearchPool {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

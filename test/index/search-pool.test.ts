@@ -145,3 +145,28 @@ test("a split query that fails (on the calling thread or a worker) rejects clean
     await pool.close();
   }
 });
+
+test("a worker that dies fails the pool's searches with RUNTIME instead of leaving them waiting; a closed pool refuses", async () => {
+  const settings = resolveSettings({ blockSize: 16 });
+  const segments = [0, 1].map((part) => {
+    const builder = new SegmentBuilder(settings);
+    for (const doc of syntheticDocuments(9, part * 300, 300)) builder.add(doc);
+    return { segment: builder.build(), deleted: null };
+  });
+  const index = SparseIndex.fromSegments(settings, null, segments);
+  const queries = Array.from({ length: 20 }, (_, i) => syntheticVector(10, i, 200, 8));
+  const pool = await SearchPool.create(index, { threads: 2 });
+  try {
+    assert.equal((await pool.search(queries, { k: 5 })).length, 20);
+    const exited = new Promise((resolve) => (pool as unknown as { workers: import("node:worker_threads").Worker[] }).workers[1].once("exit", resolve));
+    await (pool as unknown as { workers: import("node:worker_threads").Worker[] }).workers[1].terminate();
+    await exited;
+    const refused = (e: unknown) => isSpladeError(e, "RUNTIME") && /a search worker exited; the search pool cannot search any more/.test(e.message);
+    await assert.rejects(pool.search(queries, { k: 5 }), refused);
+    await assert.rejects(pool.searchSplit(queries[0], { k: 5 }), refused);
+    await assert.rejects(pool.searchSplit(queries[0], { k: 5, caller: true }), refused);
+  } finally {
+    await pool.close();
+  }
+  await assert.rejects(pool.search(queries, { k: 5 }), (e) => isSpladeError(e, "INVALID_ARGUMENT") && /closed/.test(e.message));
+});
