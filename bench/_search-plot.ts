@@ -39,11 +39,15 @@ const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
 
 export function recallLatencySvg(series: readonly PlotSeries[]): string {
   const splits = series.map(drawnSplit);
-  const latencies = series.flatMap((s, i) => [...s.frontier.map((p) => p.mean), s.exact.bmp.mean, s.exact.exhaustive.mean, ...(splits[i] === null ? [] : [splits[i]!.bmpMean, ...splits[i]!.frontier.map((p) => p.mean)])]);
+  const latencies = series.flatMap((s, i) => {
+    const split = splits[i];
+    return [...s.frontier.map((p) => p.mean), s.exact.bmp.mean, s.exact.exhaustive.mean, ...(split === null ? [] : [split.bmpMean, ...split.frontier.map((p) => p.mean)])];
+  });
   const yMin = 10 ** Math.floor(Math.log10(Math.min(...latencies)));
   // A decade more when the top line would run through the legend (top left).
   const top = Math.max(...latencies);
-  const yMax = 10 ** Math.ceil(Math.log10(top)) * (top > 10 ** Math.ceil(Math.log10(top)) / 5 ? 10 : 1);
+  const decade = 10 ** Math.ceil(Math.log10(top));
+  const yMax = top > decade / 5 ? decade * 10 : decade;
   const xMin = Math.min(0.8, ...series.flatMap((s, i) => [...s.frontier, ...(splits[i]?.frontier ?? [])].map((p) => p.recall)));
   const x = (recall: number) => M.left + ((recall - xMin) / (1 - xMin)) * (W - M.left - M.right);
   const y = (ms: number) => H - M.bottom - ((Math.log10(ms) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * (H - M.top - M.bottom);
@@ -65,30 +69,34 @@ export function recallLatencySvg(series: readonly PlotSeries[]): string {
   }
   out.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 12}" text-anchor="middle">recall@10 against the exact top-10</text>`);
   out.push(`<text transform="translate(18 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">mean latency per query, ms (log scale)</text>`);
+  // One frontier: a line through its points, filled (one thread) or hollow (a split query).
+  const curve = (points: readonly ApproximatePoint[], color: string, hollow: boolean) => {
+    const path = points.map((p, j) => `${j === 0 ? "M" : "L"}${x(p.recall).toFixed(1)},${y(p.mean).toFixed(1)}`).join(" ");
+    out.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="${hollow ? 1.5 : 2}"${hollow ? ' stroke-dasharray="5 2"' : ""}/>`);
+    for (const p of points) out.push(`<circle cx="${x(p.recall).toFixed(1)}" cy="${y(p.mean).toFixed(1)}" r="3" fill="${hollow ? "white" : color}"${hollow ? ` stroke="${color}"` : ""}/>`);
+  };
+  // An exact search's mean: a dashed line across the plot, labelled on the right.
+  const level = (ms: number, color: string, dash: string, text: string) => {
+    out.push(`<line x1="${x(xMin).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="${y(ms).toFixed(1)}" y2="${y(ms).toFixed(1)}" stroke="${color}" stroke-dasharray="${dash}" stroke-width="1"/>`);
+    labels.push({ at: y(ms), color, text });
+  };
+  const legend: Array<{ color: string; text: string }> = [];
+  const splitLegend: Array<{ color: string; text: string }> = [];
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
-    const path = s.frontier.map((p, j) => `${j === 0 ? "M" : "L"}${x(p.recall).toFixed(1)},${y(p.mean).toFixed(1)}`).join(" ");
-    out.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    for (const p of s.frontier) out.push(`<circle cx="${x(p.recall).toFixed(1)}" cy="${y(p.mean).toFixed(1)}" r="3" fill="${color}"/>`);
-    for (const [name, ms, dash] of [["exact BMP", s.exact.bmp.mean, "6 3"], ["exhaustive", s.exact.exhaustive.mean, "2 3"]] as const) {
-      out.push(`<line x1="${x(xMin).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="${y(ms).toFixed(1)}" y2="${y(ms).toFixed(1)}" stroke="${color}" stroke-dasharray="${dash}" stroke-width="1"/>`);
-      labels.push({ at: y(ms), color, text: `${s.label}: ${name}` });
-    }
-    out.push(`<text x="${M.left + 10}" y="${M.top + 16 * (i + 1)}" fill="${color}" font-weight="bold">● ${s.label}: approximate, 1 thread</text>`);
+    curve(s.frontier, color, false);
+    level(s.exact.bmp.mean, color, "6 3", `${s.label}: exact BMP`);
+    level(s.exact.exhaustive.mean, color, "2 3", `${s.label}: exhaustive`);
+    legend.push({ color, text: `● ${s.label}: approximate, 1 thread` });
     const split = splits[i];
     if (split !== null) {
-      const name = `${s.label}, ${split.threads} threads`;
-      const path = split.frontier.map((p, j) => `${j === 0 ? "M" : "L"}${x(p.recall).toFixed(1)},${y(p.mean).toFixed(1)}`).join(" ");
-      out.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="1.5" stroke-dasharray="5 2"/>`);
-      for (const p of split.frontier) out.push(`<circle cx="${x(p.recall).toFixed(1)}" cy="${y(p.mean).toFixed(1)}" r="3" fill="white" stroke="${color}"/>`);
-      out.push(`<line x1="${x(xMin).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="${y(split.bmpMean).toFixed(1)}" y2="${y(split.bmpMean).toFixed(1)}" stroke="${color}" stroke-dasharray="1 2" stroke-width="1"/>`);
-      labels.push({ at: y(split.bmpMean), color, text: `${name}: exact BMP` });
+      curve(split.frontier, color, true);
+      level(split.bmpMean, color, "1 2", `${s.label}, ${split.threads} threads: exact BMP`);
+      splitLegend.push({ color, text: `○ ${s.label}: approximate, ${split.threads} threads per query` });
     }
   });
-  const withSplits = series.filter((_, i) => splits[i] !== null);
-  withSplits.forEach((s, j) => {
-    const color = COLORS[series.indexOf(s) % COLORS.length];
-    out.push(`<text x="${M.left + 10}" y="${M.top + 16 * (series.length + j + 1)}" fill="${color}" font-weight="bold">○ ${s.label}: approximate, ${splits[series.indexOf(s)]!.threads} threads per query</text>`);
+  [...legend, ...splitLegend].forEach(({ color, text }, j) => {
+    out.push(`<text x="${M.left + 10}" y="${M.top + 16 * (j + 1)}" fill="${color}" font-weight="bold">${text}</text>`);
   });
   // The exact lines' labels, in line order, moved apart where lines lie closer than a label's height.
   labels.sort((a, b) => a.at - b.at);
