@@ -60,6 +60,11 @@ export function fusableMatMul(ctx: GradContext, reduceMax: Node, axes: number[],
  * Number of chunks of the active words: sized for the whole vocabulary (one when V is not static), with
  * `maxMatMulChunkElements` (both passes) or the pass's default budget.
  */
+/** 0, 1, …, n − 1 (n a scalar). */
+function range(ctx: GradContext, n: V): V {
+  return ctx.b.op("Range", [ctx.b.constInt64([0], []), n, ctx.b.constInt64([1], [])]) as V;
+}
+
 function chunkCount(ctx: GradContext, bmName: string, fallback: number): number {
   const sb = ctx.shapes.shape(bmName);
   const C = typeof sb?.[0] === "number" ? sb[0] : null;
@@ -78,7 +83,6 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
   if (!needA && !needW) return;
   const i64 = (v: number) => b.constInt64([v]);
   const scalar = (x: V) => b.reshape(x, []);
-  const range = (n: V) => b.op("Range", [b.constInt64([0], []), n, b.constInt64([1], [])]) as V;
 
   const active = b.greater(b.reduceSum(b.abs(g), [0], false), ctx.scalar(0)); // [V]
   const idx = b.reshape(b.op("NonZero", [active]) as V, [-1]); // [K]
@@ -91,14 +95,14 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
 
   const shapeA = ctx.shapeOf(aName);
   const tokens = b.gather(shapeA, i64(1), 0); // [1]
-  const rowStart = b.mul(b.unsqueeze(range(scalar(b.gather(shapeA, i64(0), 0))), [1]), tokens); // [B, 1]
+  const rowStart = b.mul(b.unsqueeze(range(ctx, scalar(b.gather(shapeA, i64(0), 0))), [1]), tokens); // [B, 1]
   const rowsByWord = needW ? b.transpose(b.add(arg, rowStart), [1, 0]) : null; // [K, B]: row of A2 = b·T + a[b, k]
   const A2 = needW ? (b.op("Flatten", [ctx.v(aName)], { axis: 2 }) as V) : null; // [B·T, C]
   const gByWord = needW ? b.unsqueeze(b.transpose(gK, [1, 0]), [1]) : null; // [K, 1, B]
 
   const chunks = chunkCount(ctx, bmName, DEFAULT_CHUNK_ELEMENTS);
   const bounds = (n: number, k: number) => [k, k + 1].map((j) => b.div(b.mul(K, i64(j)), i64(n))); // [⌊k·K/n⌋, ⌊(k+1)·K/n⌋)
-  const dA: V[] = [];
+  let dA: V | null = null;
   if (needA) {
     // Each row's active words sorted by arg-max token, in chunks: a chunk's tokens span a window of the row.
     const sorted = sortedByToken(ctx, arg, gK, idx, K, shapeA, rowStart);
@@ -110,7 +114,7 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
     const chunked: SplitWords = { tokens: split(sorted.tokens), g: split(sorted.g), words: split(sorted.words) };
     let acc = sorted.zeros; // [B·T, C]
     for (let k = 0; k < n; k++) acc = windowProduct(ctx, chunked, w, k, acc, wName ?? bmName, wName !== null);
-    dA.push(acc);
+    dA = acc;
   }
   const dW: V[] = [];
   if (needW) {
@@ -122,7 +126,7 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
       dW.push(b.op("Flatten", [prod], { axis: 1 }) as V); // [Kc, C]
     }
   }
-  if (needA) ctx.contribute(aName, b.reshapeTo(dA[0], shapeA));
+  if (dA !== null) ctx.contribute(aName, b.reshapeTo(dA, shapeA));
   if (needW) {
     const dWK = dW.length === 1 ? dW[0] : b.concat(dW, 0); // [K, C]
     const zeros = wName ? ctx.zerosLike(wName) : b.transpose(ctx.zerosLike(bmName), [1, 0]); // [V, C]
@@ -193,9 +197,8 @@ function tokenWindows(ctx: GradContext, s: SortedWords, n: number, K: V, tokens:
 function windowProduct(ctx: GradContext, s: SplitWords, w: TokenWindows, k: number, acc: V, weight: string, tied: boolean): V {
   const b = ctx.b;
   const at = b.constInt64([k]);
-  const range = (n: V) => b.op("Range", [b.constInt64([0], []), n, b.constInt64([1], [])]) as V;
   const slice = (x: V[]) => x[k];
-  const window = range(b.gather(w.width, b.constInt64([k], []), 0)); // [W]
+  const window = range(ctx, b.gather(w.width, b.constInt64([k], []), 0)); // [W]
   const start = b.gather(w.start, at, 1); // [B, 1]
   const oneHot = b.cast(b.equal(b.unsqueeze(b.sub(slice(s.tokens), start), [1]), b.unsqueeze(window, [0, 2])), "float32"); // [B, W, Kc]
   const M = b.mul(oneHot, b.unsqueeze(slice(s.g), [1])); // [B, W, Kc]
