@@ -47,11 +47,10 @@ export function phaseB(live: LiveSegment, query: SegmentQuery, bounds: BlockBoun
   const slots = assignSlots(seg, candidates, C, scratch);
   const acc = scratch.float64(3, slots.count * seg.blockSize);
   accumulate(seg, query, all, slots, acc, u8Values);
-  let threshold = heap.threshold;
   const B = seg.blockSize;
   for (let c = 0; c < C; c++) {
     heap.sync();
-    threshold = heap.threshold;
+    let threshold = heap.threshold;
     const first = candidates[c] << seg.blockShift;
     for (let d = 0, at = slots.slot[candidates[c]] * B; d < B; d++, at++) {
       const score = acc[at];
@@ -147,12 +146,12 @@ function accumulate(seg: LiveSegment["segment"], query: SegmentQuery, terms: Int
 const CHECK_EVERY = 2;
 
 /**
- * Stage 1 (θ: the heap's threshold, re-read at each check): accumulates the essential terms (heaviest maximum first) into acc, tracking per slot the units of
- * block bound already accumulated (`done`, the same code → units tables as block-bounds.ts, so ub − done
- * bounds the terms not yet added). Every CHECK_EVERY terms, and after the last, keeps (compacted at the front
- * of `candidates`) the blocks whose best partial score plus that remaining bound reaches θ; returns how many.
- * After the last essential term a block also needs a positive partial score: the non-essential terms alone
- * sum below θ.
+ * Stage 1 (θ: the heap's threshold, re-read at each check): accumulates the essential terms (heaviest maximum
+ * first) into acc, tracking per slot the units of block bound already accumulated (`done`, the same code →
+ * units tables as block-bounds.ts, so ub − done bounds the terms not yet added). Every CHECK_EVERY terms, and
+ * after the last, keeps (compacted at the front of `candidates`) the blocks whose best partial score plus
+ * that remaining bound reaches θ; returns how many. After the last essential term a block also needs a
+ * positive partial score: the non-essential terms alone sum below θ.
  */
 function essentialPass(seg: LiveSegment["segment"], query: SegmentQuery, bounds: BlockBounds, essential: Int32Array, candidates: Uint32Array, C: number, slots: Slots, acc: Float64Array, u8Values: Float32Array | null, heap: TopK, scratch: SearchScratch): number {
   const B = seg.blockSize;
