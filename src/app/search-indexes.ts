@@ -7,7 +7,7 @@
  * approximate ones are too for a queries file, while a split query keeps a candidate pool per part (scores
  * still exact, recall at the same knobs measured higher: BENCHMARKS.md).
  */
-import { SpladeError } from "../util/errors.js";
+import { SpladeError, check } from "../util/errors.js";
 import { SparseIndex } from "../index/sparse-index.js";
 import { SearchPool } from "../index/search-pool.js";
 import type { SparseVector } from "../sparse/vector.js";
@@ -61,13 +61,14 @@ type SearchSettings = Pick<SearchIndexesOptions, "algorithm" | "approximate" | "
 async function searchVectors(index: SparseIndex, vectors: readonly SparseVector[], o: SearchSettings): Promise<ResultHit[][]> {
   const { k, algorithm, approximate } = o;
   const threads = o.threads ?? 1;
-  if (threads <= 1 || vectors.length === 0) {
+  const single = vectors.length === 1;
+  // One thread, nothing to search, or one query over one segment (nothing to split): no pool.
+  if (threads <= 1 || vectors.length === 0 || (single && index.segments.length < 2)) {
     return vectors.map((vector, i) => {
       o.onProgress?.(i + 1, vectors.length);
       return index.search(vector, { k, algorithm, approximate });
     });
   }
-  const single = vectors.length === 1;
   const pool = await SearchPool.create(index, { threads: single ? threads - 1 : threads });
   try {
     const found = single ? [await pool.searchSplit(vectors[0], { k, algorithm, approximate, caller: true })] : await pool.search(vectors, { k, algorithm, approximate });
@@ -83,9 +84,7 @@ export async function searchIndexes(dirs: readonly string[], queries: readonly Q
   if (dirs.length > 1 && options.fusion !== "rrf") throw new SpladeError("INVALID_ARGUMENT", "several indexes need a fusion method (--fusion rrf)");
   const k = options.k ?? INDEX_DEFAULTS.k;
   const depth = dirs.length > 1 ? Math.max(k, options.fusionDepth ?? 100) : k;
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
-    throw new SpladeError("INVALID_ARGUMENT", `threads must be a positive integer, got ${options.threads}`);
-  }
+  check(options.threads === undefined || (Number.isInteger(options.threads) && options.threads >= 1), `threads must be a positive integer, got ${options.threads}`);
   const perIndex: ResultHit[][][] = [];
   for (const dir of dirs) {
     const index = await SparseIndex.open(dir, { shared: (options.threads ?? 1) > 1 });

@@ -10,7 +10,7 @@
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../util/worker.js";
 import { availableParallelism } from "node:os";
-import { errorFromData, SpladeError } from "../util/errors.js";
+import { errorData, errorFromData, SpladeError } from "../util/errors.js";
 import type { SparseVector } from "../sparse/vector.js";
 import type { SparseIndex } from "./sparse-index.js";
 import type { Segment } from "./segment.js";
@@ -82,7 +82,7 @@ export class SearchPool {
    */
   private fail(message: string): void {
     this.failure ??= new SpladeError("RUNTIME", `${message}; the search pool cannot search any more`);
-    for (const [id, entry] of this.pending) entry.resolve({ id, error: { message: this.failure.message, code: "RUNTIME" } });
+    for (const [id, entry] of this.pending) entry.resolve({ id, error: errorData(this.failure) });
     this.pending.clear();
   }
 
