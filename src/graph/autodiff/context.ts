@@ -132,15 +132,7 @@ export class GradContext {
   unbroadcast(g: V, xName: string, yName: string): V {
     const sx = this.staticShape(xName);
     const sy = this.staticShape(yName);
-    const plan = staticUnbroadcastPlan(sx, sy);
-    if (plan === "same") return g;
-    if (plan !== null) {
-      let out = g;
-      if (plan.leading.length > 0) out = this.b.reduceSum(out, plan.leading, false);
-      if (plan.kept.length > 0) out = this.b.reduceSum(out, plan.kept, true);
-      return out;
-    }
-    return this.dynamicUnbroadcast(g, xName);
+    return this.applyUnbroadcast(g, staticUnbroadcastPlan(sx, sy), xName);
   }
 
   /**
@@ -151,14 +143,17 @@ export class GradContext {
     const sx = this.staticShape(xName);
     const sy = this.staticShape(yName);
     const plan = sx === null || sy === null ? null : staticUnbroadcastPlan(sx.slice(0, -2), sy.slice(0, -2));
+    return this.applyUnbroadcast(g, plan, xName);
+  }
+
+  /** Sums g over a static plan's axes, or over the axes found at run time when the shapes are not static. */
+  private applyUnbroadcast(g: V, plan: UnbroadcastPlan, xName: string): V {
     if (plan === "same") return g;
-    if (plan !== null) {
-      let out = g;
-      if (plan.leading.length > 0) out = this.b.reduceSum(out, plan.leading, false);
-      if (plan.kept.length > 0) out = this.b.reduceSum(out, plan.kept, true);
-      return out;
-    }
-    return this.dynamicUnbroadcast(g, xName);
+    if (plan === null) return this.dynamicUnbroadcast(g, xName);
+    let out = g;
+    if (plan.leading.length > 0) out = this.b.reduceSum(out, plan.leading, false);
+    if (plan.kept.length > 0) out = this.b.reduceSum(out, plan.kept, true);
+    return out;
   }
 
   private dynamicUnbroadcast(g: V, xName: string): V {
