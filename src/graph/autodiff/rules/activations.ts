@@ -7,6 +7,7 @@
  *   Log:     dx = g / x                (log1p(x) is built as Log(1 + x) and differentiated through the Add)
  *   Abs:     dx = g · sign(x)          sign(0) = 0, as PyTorch
  *   Gelu (com.microsoft, exact erf form): dx = g · (Φ(x) + x·φ(x)), Φ(x) = ½(1 + erf(x/√2)), φ = e^(−x²/2)/√(2π)
+ *            (in 9 passes over x, see gelu below)
  * Forward: GraphBuilder.relu/erf/tanh/log/abs. Tests: test/gradcheck/activations.test.ts.
  */
 import type { V } from "../../builder.js";
@@ -41,13 +42,22 @@ const log: GradRule = (ctx, node, [g]) => [ctx.b.div(g!, ctx.v(node.inputs[0]))]
 
 const abs: GradRule = (ctx, node, [g]) => [ctx.b.mul(g!, ctx.b.op("Sign", [ctx.v(node.inputs[0])]) as V)];
 
+/**
+ * Each node is a full pass over the FFN activation [B, T, F] (no elementwise fusion on CPU), so the rule is
+ * written in 9 passes instead of the formula's 11, at float32 rounding distance from it (u = x/√2):
+ *   Φ(x)   = HardSigmoid(erf(u); ½, ½) = max(0, min(1, ½·erf(u) + ½)), never clamped since |erf| ≤ 1, and
+ *            ½·e + ½ rounds once as ½·(1 + e) does;
+ *   x·φ(x) = (x/√(2π)) / exp(u²)   (e^(−x²/2) as a division by e^(u²): no pass to negate the exponent; for
+ *            |x| > ~13.3 exp overflows to ∞ and the quotient is 0, as e^(−x²/2) underflows to 0).
+ */
 const gelu: GradRule = (ctx, node, [g]) => {
   if (node.domain !== "com.microsoft") return unsupportedDomain(node.domain);
   const b = ctx.b;
   const x = ctx.v(node.inputs[0]);
-  const cdf = b.mul(ctx.scalar(0.5), b.add(ctx.scalar(1), b.erf(b.mul(x, ctx.scalar(Math.SQRT1_2)))));
-  const pdf = b.mul(b.exp(b.mul(b.mul(x, x), ctx.scalar(-0.5))), ctx.scalar(1 / Math.sqrt(2 * Math.PI)));
-  return [b.mul(g!, b.add(cdf, b.mul(x, pdf)))];
+  const u = b.mul(x, ctx.scalar(Math.SQRT1_2));
+  const cdf = b.op("HardSigmoid", [b.erf(u)], { alpha: 0.5, beta: 0.5 }) as V;
+  const xPdf = b.div(b.mul(x, ctx.scalar(1 / Math.sqrt(2 * Math.PI))), b.exp(b.mul(u, u)));
+  return [b.mul(g!, b.add(cdf, xPdf))];
 };
 
 function unsupportedDomain(domain: string): never {

@@ -37,8 +37,14 @@ import type { V } from "../../builder.js";
 import type { Node } from "../../ir.js";
 import type { GradContext } from "../context.js";
 
-/** Default budget of C·Kc elements per chunk at K = V (times B rows): 4 Mi → 6 chunks at 768 × 30522. */
-export const DEFAULT_CHUNK_ELEMENTS = 4 * 1024 * 1024;
+/**
+ * Default budget of C·Kc elements per chunk of dW's words at K = V (times B rows): 512 Ki → 45 chunks at
+ * 768 × 30522, so that a chunk's gathered feature rows [Kc, B, C] (17 MB at B = 8) stay in the last-level cache
+ * for the product that reads them. DistilBERT-base size, dense, AMD EPYC 2 vCPUs (32 MB L3), profiled: the
+ * gather and the product 0.164 s per step with 6 chunks (125 MB each), 0.092 s with 45, 0.071 s with 90; the
+ * step session's creation 3.3 s, 4.4 s, 5.3 s.
+ */
+export const DEFAULT_CHUNK_ELEMENTS = 512 * 1024;
 /**
  * Default budget of C·Kc elements per chunk of dA's sorted words: 1 Mi → 24 chunks at 768 × 30522, so that a
  * chunk's tokens span a window of about T/24 tokens per row (measured at DistilBERT-base size, dense: 6 chunks
@@ -101,7 +107,6 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
   const gByWord = needW ? b.unsqueeze(b.transpose(gK, [1, 0]), [1]) : null; // [K, 1, B]
 
   const chunks = chunkCount(ctx, bmName, DEFAULT_CHUNK_ELEMENTS);
-  const bounds = (n: number, k: number) => [k, k + 1].map((j) => b.div(b.mul(K, i64(j)), i64(n))); // [⌊k·K/n⌋, ⌊(k+1)·K/n⌋)
   let dA: V | null = null;
   if (needA) {
     // Each row's active words sorted by arg-max token, in chunks: a chunk's tokens span a window of the row.
@@ -118,17 +123,18 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
   }
   const dW: V[] = [];
   if (needW) {
-    for (let k = 0; k < chunks; k++) {
-      const [lo, hi] = bounds(chunks, k);
-      const slice = (x: V) => (chunks === 1 ? x : (b.op("Slice", [x, lo, hi, i64(0)]) as V));
-      const rows = b.gather(A2!, slice(rowsByWord!), 0); // [Kc, B, C]
-      const prod = b.matmul(slice(gByWord!), rows); // [Kc, 1, C]
-      dW.push(b.op("Flatten", [prod], { axis: 1 }) as V); // [Kc, C]
-    }
+    // The chunks [⌊k·K/n⌋, ⌊(k+1)·K/n⌋) of the words: one Split each of rows and gradient, so that a chunk adds
+    // two nodes (onnxruntime's session creation grows faster than linearly with the node count).
+    const edges = b.div(b.mul(K, b.constInt64(Array.from({ length: chunks + 1 }, (_, j) => j))), i64(chunks)); // [n + 1]
+    const sizes = b.sub(b.slice(edges, [1], [chunks + 1], [0]), b.slice(edges, [0], [chunks], [0])); // [n]
+    const split = (x: V) => (chunks === 1 ? [x] : (b.op("Split", [x, sizes], { axis: 0 }, { outputs: chunks }) as V[]));
+    const rowsChunks = split(rowsByWord!); // [Kc, B] each
+    const gChunks = split(gByWord!); // [Kc, 1, B] each
+    for (let k = 0; k < chunks; k++) dW.push(b.matmul(gChunks[k], b.gather(A2!, rowsChunks[k], 0))); // [Kc, 1, B]·[Kc, B, C] = [Kc, 1, C]
   }
   if (dA !== null) ctx.contribute(aName, b.reshapeTo(dA, shapeA));
   if (needW) {
-    const dWK = dW.length === 1 ? dW[0] : b.concat(dW, 0); // [K, C]
+    const dWK = b.op("Flatten", [dW.length === 1 ? dW[0] : b.concat(dW, 0)], { axis: 1 }) as V; // [K, C]
     const zeros = wName ? ctx.zerosLike(wName) : b.transpose(ctx.zerosLike(bmName), [1, 0]); // [V, C]
     const full = b.op("ScatterND", [zeros, b.unsqueeze(idx, [1]), dWK]) as V; // [V, C]
     if (wName) ctx.contribute(wName, full);
