@@ -3,7 +3,8 @@
  *   [--no-baseline] [--no-ceiling] [--profile PREFIX]`: one SPLADE training step at DistilBERT-base size (random weights) against the
  * PyTorch baseline of the same shape in the same run (bench/_torch-baseline.ts: ../shared/bench/torch_baseline.py
  * train with tcmalloc and a real OpenBLAS kernel; a glibc-malloc baseline is refused), and against the machine's fp32 MatMul ceiling
- * (bench/_ceiling.ts) measured in the same run.
+ * (bench/_ceiling.ts) measured in the same run. The last line says whether other processes took CPU time during
+ * the run (then the ratios are not results).
  *
  * Same work on both sides: `pairs` queries of `qlen` tokens and 2·pairs documents of `dlen` tokens (one
  * positive and one hard negative each), SpladeLoss(MNRL scale 1 + FLOPS 1e-3 / 5e-5), backward, clipping to
@@ -36,6 +37,7 @@ import { rerunWithTcmalloc } from "../bin/tcmalloc.js";
 import { readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { matmulCeiling, spladeForwardFlops } from "./_ceiling.js";
+import { describeInterference, watchInterference } from "./_machine.js";
 import { summarizeProfile } from "./_profile.js";
 import { runTorchBaseline, TORCH_BASELINE } from "./_torch-baseline.js";
 
@@ -65,6 +67,7 @@ async function activeDims(config: TransformerConfig, params: Map<string, Float32
 export async function main(args: string[]): Promise<void> {
   // Our side runs as `splade train` does: with tcmalloc when installed (bin/tcmalloc.js; SPLADE_TCMALLOC=0 for glibc).
   if (await rerunWithTcmalloc("train")) return;
+  const interference = watchInterference();
   const allocator = (process.env.LD_PRELOAD ?? "").includes("tcmalloc") ? "tcmalloc" : "glibc";
   const a = { pairs: flag(args, "pairs", 8), qlen: flag(args, "qlen", 32), dlen: flag(args, "dlen", 256), threads: flag(args, "threads", 2), repeat: flag(args, "repeat", 3), layers: flag(args, "layers", 6), rounds: flag(args, "rounds", 1), vocabBias: flag(args, "vocab-bias", 0) };
   const profileAt = args.indexOf("--profile");
@@ -153,6 +156,7 @@ export async function main(args: string[]): Promise<void> {
       `our step: ${effective.toFixed(0)} effective GFLOP/s (PyTorch's ${stepGflop.toFixed(0)} GFLOP) = ${((100 * effective) / ceiling.gflops).toFixed(0)} % of the ceiling; ` +
       `the ${performedGflop.toFixed(0)} GFLOP of matrix products it performs at ${performed.toFixed(0)} GFLOP/s = ${((100 * performed) / ceiling.gflops).toFixed(0)} % (efficiency)`);
   }
+  console.log(describeInterference(interference()));
 }
 
 /** Where the last profiled step's time went (the newest trace written under `prefix`). */
