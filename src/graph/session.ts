@@ -30,13 +30,6 @@ export interface SessionOptions {
    * JSON trace (Chrome tracing format) named `<prefix>_<date>.json`, written when the session is released.
    */
   profileFilePrefix?: string;
-  /**
-   * onnxruntime's memory pattern (default on): after a run, the next run of the same shapes gets one block
-   * planned for all its intermediates. For a graph whose intermediates take gigabytes (a training step), that
-   * block is allocated, and page-faulted, next to the arena the first run filled, so the second run pays for
-   * fresh memory again and the process holds both. false: every run allocates from the arena.
-   */
-  memPattern?: boolean;
 }
 
 export type Feeds = Record<string, ort.Tensor>;
@@ -67,7 +60,6 @@ export class GraphSession {
       logSeverityLevel: 3, // library code never prints: onnxruntime's warnings stay out of the caller's stderr
       extra: { session },
     };
-    if (options.memPattern === false) sessionOptions.enableMemPattern = false;
     if (options.saveOptimized) sessionOptions.optimizedModelFilePath = options.saveOptimized;
     if (options.externalData?.length) sessionOptions.externalData = options.externalData;
     if (options.profileFilePrefix) {

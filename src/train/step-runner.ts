@@ -4,10 +4,7 @@
  * (onnxruntime-node has no IO binding on CPU; the arrays are handed over whole, never touched per element).
  *
  * Sessions are created lazily per (mode, accumulated) variant, since a run with gradient accumulation needs
- * an "accumulate" graph for the first micro-batches and an "update" graph for the last. They run without
- * onnxruntime's memory pattern (GraphSession memPattern): at DistilBERT-base size (8 triplets, 32/256 tokens)
- * the pattern's block made the second step 13.2 s instead of 9.4–9.7 s and the process peak at 7.0 GB
- * instead of 4.6 GB, with later steps the same (8.6–8.8 s either way; BENCHMARKS.md, 2026-12-05).
+ * an "accumulate" graph for the first micro-batches and an "update" graph for the last.
  */
 import { serializeModel } from "../graph/onnx-proto.js";
 import { GraphSession, ort } from "../graph/session.js";
@@ -67,7 +64,7 @@ export class StepRunner {
   private constructor(
     private readonly options: Omit<StepGraphOptions, "mode" | "accumulated">,
     readonly state: TrainingTensors,
-    private readonly sessionOptions: { threads?: number; profileFilePrefix?: string; memPattern: false },
+    private readonly sessionOptions: { threads?: number; profileFilePrefix?: string },
   ) {
     this.params = buildStepGraph({ ...options, mode: "accumulate", accumulated: false }).params;
   }
@@ -87,7 +84,7 @@ export class StepRunner {
     } = {},
   ): StepRunner {
     const state: TrainingTensors = { params: new Map(), m: new Map(), v: new Map() };
-    const runner = new StepRunner(options, state, { threads: settings.threads, profileFilePrefix: settings.profileFilePrefix, memPattern: false });
+    const runner = new StepRunner(options, state, { threads: settings.threads, profileFilePrefix: settings.profileFilePrefix });
     for (const p of runner.params) {
       const size = p.shape.reduce((a, b) => a * b, 1);
       state.params.set(p.name, Float32Array.from(load(p.name, p.shape)));
