@@ -62,15 +62,30 @@ export function fusableMatMul(ctx: GradContext, reduceMax: Node, axes: number[],
   return ctx.shapes.rank(mm.inputs[0]) === 3 && ctx.shapes.rank(mm.inputs[1]) === 2 ? mm : null;
 }
 
-/**
- * Number of chunks of the active words: sized for the whole vocabulary (one when V is not static), with
- * `maxMatMulChunkElements` (both passes) or the pass's default budget.
- */
 /** 0, 1, …, n − 1 (n a scalar). */
 function range(ctx: GradContext, n: V): V {
   return ctx.b.op("Range", [ctx.b.constInt64([0], []), n, ctx.b.constInt64([1], [])]) as V;
 }
 
+/** The n chunks of K words: chunk k is [lo[k], hi[k]) = [⌊k·K/n⌋, ⌊(k+1)·K/n⌋), [n] each (K a [1] tensor). */
+function chunkBounds(ctx: GradContext, K: V, n: number): { lo: V; hi: V } {
+  const b = ctx.b;
+  const edges = b.div(b.mul(K, b.constInt64(Array.from({ length: n + 1 }, (_, j) => j))), b.constInt64([n])); // [n + 1]
+  return { lo: b.slice(edges, [0], [n], [0]), hi: b.slice(edges, [1], [n + 1], [0]) };
+}
+
+/**
+ * x cut along `axis` into n chunks of `sizes` [n] by one Split, so that a chunk adds no nodes of its own
+ * (onnxruntime's session creation grows faster than linearly with the node count).
+ */
+function splitChunks(ctx: GradContext, x: V, sizes: V, n: number, axis: number): V[] {
+  return n === 1 ? [x] : (ctx.b.op("Split", [x, sizes], { axis }, { outputs: n }) as V[]);
+}
+
+/**
+ * Number of chunks of the active words: sized for the whole vocabulary (one when V is not static), with
+ * `maxMatMulChunkElements` (both passes) or the pass's default budget.
+ */
 function chunkCount(ctx: GradContext, bmName: string, fallback: number): number {
   const sb = ctx.shapes.shape(bmName);
   const C = typeof sb?.[0] === "number" ? sb[0] : null;
@@ -106,7 +121,6 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
   const A2 = needW ? (b.op("Flatten", [ctx.v(aName)], { axis: 2 }) as V) : null; // [B·T, C]
   const gByWord = needW ? b.unsqueeze(b.transpose(gK, [1, 0]), [1]) : null; // [K, 1, B]
 
-  const chunks = chunkCount(ctx, bmName, DEFAULT_CHUNK_ELEMENTS);
   let dA: V | null = null;
   if (needA) {
     // Each row's active words sorted by arg-max token, in chunks: a chunk's tokens span a window of the row.
@@ -115,7 +129,7 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
     const w = tokenWindows(ctx, sorted, n, K, tokens);
     // The chunks of the sorted tokens, gradient and words: one Split each.
     const sizes = b.sub(w.hi, w.lo); // [n]
-    const split = (x: V) => (n === 1 ? [x] : (b.op("Split", [x, sizes], { axis: 1 }, { outputs: n }) as V[]));
+    const split = (x: V) => splitChunks(ctx, x, sizes, n, 1);
     const chunked: SplitWords = { tokens: split(sorted.tokens), g: split(sorted.g), words: split(sorted.words) };
     let acc = sorted.zeros; // [B·T, C]
     for (let k = 0; k < n; k++) acc = windowProduct(ctx, chunked, w, k, acc, wName ?? bmName, wName !== null);
@@ -123,13 +137,12 @@ export function maxMatMulBackward(ctx: GradContext, reduceMax: Node, mm: Node, g
   }
   const dW: V[] = [];
   if (needW) {
-    // The chunks [⌊k·K/n⌋, ⌊(k+1)·K/n⌋) of the words: one Split each of rows and gradient, so that a chunk adds
-    // two nodes (onnxruntime's session creation grows faster than linearly with the node count).
-    const edges = b.div(b.mul(K, b.constInt64(Array.from({ length: chunks + 1 }, (_, j) => j))), i64(chunks)); // [n + 1]
-    const sizes = b.sub(b.slice(edges, [1], [chunks + 1], [0]), b.slice(edges, [0], [chunks], [0])); // [n]
-    const split = (x: V) => (chunks === 1 ? [x] : (b.op("Split", [x, sizes], { axis: 0 }, { outputs: chunks }) as V[]));
-    const rowsChunks = split(rowsByWord!); // [Kc, B] each
-    const gChunks = split(gByWord!); // [Kc, 1, B] each
+    // The chunks of the words: one Split each of rows and gradient, so that a chunk adds two nodes.
+    const chunks = chunkCount(ctx, bmName, DEFAULT_CHUNK_ELEMENTS);
+    const { lo, hi } = chunkBounds(ctx, K, chunks);
+    const sizes = b.sub(hi, lo); // [n]
+    const rowsChunks = splitChunks(ctx, rowsByWord!, sizes, chunks, 0); // [Kc, B] each
+    const gChunks = splitChunks(ctx, gByWord!, sizes, chunks, 0); // [Kc, 1, B] each
     for (let k = 0; k < chunks; k++) dW.push(b.matmul(gChunks[k], b.gather(A2!, rowsChunks[k], 0))); // [Kc, 1, B]·[Kc, B, C] = [Kc, 1, C]
   }
   if (dA !== null) ctx.contribute(aName, b.reshapeTo(dA, shapeA));
@@ -182,9 +195,7 @@ function tokenWindows(ctx: GradContext, s: SortedWords, n: number, K: V, tokens:
   const b = ctx.b;
   const i64 = (v: number) => b.constInt64([v]);
   const T = b.reshape(tokens, []);
-  const edges = b.div(b.mul(K, b.constInt64(Array.from({ length: n + 1 }, (_, j) => j))), i64(n)); // [n + 1]
-  const lo = b.slice(edges, [0], [n], [0]);
-  const hi = b.slice(edges, [1], [n + 1], [0]);
+  const { lo, hi } = chunkBounds(ctx, K, n);
   const at = (j: V) => b.gather(s.pad, b.min2(b.max2(j, i64(0)), K), 1); // [B, n]
   const first = at(lo);
   const last = at(b.sub(hi, i64(1)));
